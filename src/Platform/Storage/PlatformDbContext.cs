@@ -1,0 +1,65 @@
+using Assistiv.Platform.Connections;
+using Assistiv.Platform.Keys;
+using Assistiv.Platform.Metering;
+using Assistiv.Platform.Tenancy;
+using Assistiv.Platform.UsageLogs;
+using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore;
+
+namespace Assistiv.Platform.Storage;
+
+/// <summary>
+/// The gateway's database. Two sealed subclasses, <see cref="Sqlite.SqlitePlatformDbContext"/> and
+/// <see cref="Postgres.PostgresPlatformDbContext"/>, each carry their own migration set (STYLE.md §5).
+/// It also holds the Data Protection key ring (API.md §3.2).
+/// </summary>
+public abstract class PlatformDbContext : DbContext, IDataProtectionKeyContext
+{
+    /// <summary>Creates the context.</summary>
+    /// <param name="options">Provider options.</param>
+    protected PlatformDbContext(DbContextOptions options)
+        : base(options)
+    {
+    }
+
+    /// <summary>Platforms.</summary>
+    public DbSet<PlatformRecord> Platforms => Set<PlatformRecord>();
+
+    /// <summary>End users.</summary>
+    public DbSet<EndUserRecord> EndUsers => Set<EndUserRecord>();
+
+    /// <summary>API keys.</summary>
+    public DbSet<ApiKeyRecord> ApiKeys => Set<ApiKeyRecord>();
+
+    /// <summary>Activated MCP apps.</summary>
+    public DbSet<McpAppRecord> McpApps => Set<McpAppRecord>();
+
+    /// <summary>OAuth connections.</summary>
+    public DbSet<ConnectionRecord> Connections => Set<ConnectionRecord>();
+
+    /// <summary>OAuth states.</summary>
+    public DbSet<OAuthStateRecord> OAuthStates => Set<OAuthStateRecord>();
+
+    /// <summary>Connect link tokens.</summary>
+    public DbSet<ConnectTokenRecord> ConnectTokens => Set<ConnectTokenRecord>();
+
+    /// <summary>Usage log rows.</summary>
+    public DbSet<UsageLogRecord> UsageLogs => Set<UsageLogRecord>();
+
+    /// <summary>MCP free-tier counters.</summary>
+    public DbSet<McpFreeTierRecord> McpFreeTier => Set<McpFreeTierRecord>();
+
+    /// <summary>The Data Protection key ring (API.md §3.2).</summary>
+    public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
+
+    /// <summary>True for the SQLite provider (single instance; in-process locks suffice, API.md §1.4).</summary>
+    public abstract bool IsSqlite { get; }
+
+    /// <inheritdoc/>
+    protected override void OnModelCreating(ModelBuilder modelBuilder)
+    {
+        ArgumentNullException.ThrowIfNull(modelBuilder);
+        modelBuilder.ApplyConfigurationsFromAssembly(typeof(PlatformDbContext).Assembly);
+        modelBuilder.Entity<DataProtectionKey>().ToTable("data_protection_keys");
+    }
+}
