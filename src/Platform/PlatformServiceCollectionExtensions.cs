@@ -9,6 +9,7 @@ using Microsoft.AspNetCore.DataProtection.AuthenticatedEncryption;
 using Microsoft.AspNetCore.DataProtection.AuthenticatedEncryption.ConfigurationModel;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 
 namespace Microsoft.Extensions.Hosting;
 
@@ -30,6 +31,8 @@ public static class PlatformServiceCollectionExtensions
         var storage = StorageRegistration.ReadOptions(builder.Configuration);
         services.AddPlatformStorage(storage);
         services.TryAddSingleton<CachePolicy>();
+        services.AddOptions<GatewayOptions>().BindConfiguration(GatewayOptions.Section).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<GatewayOptions>, GatewayOptionsValidator>());
 
         if (!services.Any(d => d.ServiceType == typeof(IDataProtectionProvider)))
         {

@@ -161,6 +161,157 @@ public sealed class ApiKeyService
             .ExecuteUpdateAsync(s => s.SetProperty(k => k.IsActive, false).SetProperty(k => k.RevokedAt, now), cancellationToken);
     }
 
+    /// <summary>Lists keys of a platform newest first (API.md §4.2).</summary>
+    /// <param name="platformId">The platform.</param>
+    /// <param name="type">Key type filter.</param>
+    /// <param name="endUserId">End-user filter (implies end-user keys), or null.</param>
+    /// <param name="isActive">Active filter, or null.</param>
+    /// <param name="page">1-based page.</param>
+    /// <param name="limit">Page size.</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    public async Task<(IReadOnlyList<ApiKeyRecord> Items, int Total)> ListAsync(Guid platformId, ApiKeyType type, Guid? endUserId,
+        bool? isActive, int page, int limit, CancellationToken cancellationToken)
+    {
+        await using var db = await _db.CreateDbContextAsync(cancellationToken);
+        var q = db.ApiKeys.AsNoTracking().Where(k => k.PlatformId == platformId && k.Type == type);
+        if (endUserId is { } eu)
+        {
+            q = q.Where(k => k.EndUserId == eu);
+        }
+
+        if (isActive is { } active)
+        {
+            q = q.Where(k => k.IsActive == active);
+        }
+
+        var total = await q.CountAsync(cancellationToken);
+        var items = await q.OrderByDescending(k => k.CreatedAt).ThenByDescending(k => k.Id)
+            .Skip((page - 1) * limit).Take(limit).ToListAsync(cancellationToken);
+        return (items, total);
+    }
+
+    /// <summary>Reads one key of the platform.</summary>
+    /// <param name="platformId">The platform.</param>
+    /// <param name="keyId">The key.</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    public async Task<ApiKeyRecord?> FindAsync(Guid platformId, Guid keyId, CancellationToken cancellationToken)
+    {
+        await using var db = await _db.CreateDbContextAsync(cancellationToken);
+        return await db.ApiKeys.AsNoTracking().FirstOrDefaultAsync(k => k.Id == keyId && k.PlatformId == platformId, cancellationToken);
+    }
+
+    /// <summary>
+    /// Mints a platform key through the API (API.md §4.2): 409-worthy when <see cref="MaxActivePlatformKeys"/> are active.
+    /// </summary>
+    /// <param name="platformId">The platform.</param>
+    /// <param name="name">Optional name.</param>
+    /// <param name="scopes">Scopes as given, comma-joined.</param>
+    /// <param name="expiresAt">Optional expiry.</param>
+    /// <param name="cancellationToken">Cancels the write.</param>
+    /// <returns>The row and raw key, or nulls when the cap is reached.</returns>
+    public async Task<(ApiKeyRecord? Row, string? RawKey)> CreatePlatformKeyAsync(Guid platformId, string? name, string scopes,
+        DateTimeOffset? expiresAt, CancellationToken cancellationToken)
+    {
+        await using var db = await _db.CreateDbContextAsync(cancellationToken);
+        await using var tx = await db.Database.BeginTransactionAsync(cancellationToken);
+        var active = await db.ApiKeys.CountAsync(k => k.PlatformId == platformId && k.Type == ApiKeyType.Platform && k.IsActive, cancellationToken);
+        if (active >= MaxActivePlatformKeys)
+        {
+            return (null, null);
+        }
+
+        var (row, raw) = AddKey(db, platformId, ApiKeyType.Platform, null, name, scopes, expiresAt, null);
+        await db.SaveChangesAsync(cancellationToken);
+        await tx.CommitAsync(cancellationToken);
+        return (row, raw);
+    }
+
+    /// <summary>
+    /// Mints an end-user key through the API (API.md §4.2): the user's 26th active key revokes its oldest.
+    /// </summary>
+    /// <param name="platformId">The platform.</param>
+    /// <param name="endUserId">The end user (must exist, checked by the caller).</param>
+    /// <param name="name">Optional name.</param>
+    /// <param name="expiresAt">Optional expiry.</param>
+    /// <param name="toolPolicy">Optional tool policy.</param>
+    /// <param name="cancellationToken">Cancels the write.</param>
+    public async Task<(ApiKeyRecord Row, string RawKey)> CreateEndUserKeyAsync(Guid platformId, Guid endUserId, string? name,
+        DateTimeOffset? expiresAt, ToolPolicy? toolPolicy, CancellationToken cancellationToken)
+    {
+        await using var db = await _db.CreateDbContextAsync(cancellationToken);
+        await using var tx = await db.Database.BeginTransactionAsync(cancellationToken);
+        var revoked = await RevokeOverflowAsync(db, endUserId, cancellationToken);
+        var (row, raw) = AddKey(db, platformId, ApiKeyType.EndUser, endUserId, name, "inference", expiresAt, toolPolicy);
+        await db.SaveChangesAsync(cancellationToken);
+        await tx.CommitAsync(cancellationToken);
+        foreach (var id in revoked)
+        {
+            InvalidateKey(id);
+        }
+
+        return (row, raw);
+    }
+
+    /// <summary>Sets an end-user key's tool policy (API.md §4.2 PATCH); null restores the default.</summary>
+    /// <param name="platformId">The platform.</param>
+    /// <param name="keyId">The key.</param>
+    /// <param name="policy">The policy or null.</param>
+    /// <param name="cancellationToken">Cancels the write.</param>
+    /// <returns>The updated row, or null when unknown.</returns>
+    public async Task<ApiKeyRecord?> SetToolPolicyAsync(Guid platformId, Guid keyId, ToolPolicy? policy, CancellationToken cancellationToken)
+    {
+        await using var db = await _db.CreateDbContextAsync(cancellationToken);
+        var key = await db.ApiKeys.FirstOrDefaultAsync(k => k.Id == keyId && k.PlatformId == platformId, cancellationToken);
+        if (key is null)
+        {
+            return null;
+        }
+
+        key.ToolPolicyJson = ToolPolicyJson.Serialize(policy);
+        await db.SaveChangesAsync(cancellationToken);
+        InvalidateKey(keyId);
+        return key;
+    }
+
+    /// <summary>
+    /// Revokes a key (API.md §4.2 DELETE). Refuses to revoke the last active platform key with <c>admin</c>.
+    /// </summary>
+    /// <param name="platformId">The platform.</param>
+    /// <param name="keyId">The key.</param>
+    /// <param name="cancellationToken">Cancels the write.</param>
+    public async Task<RevokeOutcome> RevokeAsync(Guid platformId, Guid keyId, CancellationToken cancellationToken)
+    {
+        await using var db = await _db.CreateDbContextAsync(cancellationToken);
+        await using var tx = await db.Database.BeginTransactionAsync(cancellationToken);
+        var key = await db.ApiKeys.FirstOrDefaultAsync(k => k.Id == keyId && k.PlatformId == platformId, cancellationToken);
+        if (key is null)
+        {
+            return RevokeOutcome.NotFound;
+        }
+
+        if (!key.IsActive)
+        {
+            return RevokeOutcome.Revoked;
+        }
+
+        if (key.Type == ApiKeyType.Platform && (KeyScopeNames.Parse(key.Scopes) & KeyScopes.Admin) != 0)
+        {
+            var admins = await db.ApiKeys.Where(k => k.PlatformId == platformId && k.Type == ApiKeyType.Platform && k.IsActive)
+                .Select(k => k.Scopes).ToListAsync(cancellationToken);
+            if (admins.Count(s => (KeyScopeNames.Parse(s) & KeyScopes.Admin) != 0) <= 1)
+            {
+                return RevokeOutcome.LastAdmin;
+            }
+        }
+
+        key.IsActive = false;
+        key.RevokedAt = _time.UtcNowMs();
+        await db.SaveChangesAsync(cancellationToken);
+        await tx.CommitAsync(cancellationToken);
+        InvalidateKey(keyId);
+        return RevokeOutcome.Revoked;
+    }
+
     private async Task<CacheEntry> LoadAsync(string hash, CancellationToken cancellationToken)
     {
         var loadedAt = _time.GetTimestamp();
@@ -209,4 +360,17 @@ public sealed class ApiKeyService
     {
         public KeyPrincipal ToPrincipal() => new(KeyId, PlatformId, ApiKeyType.Platform, KeyScopes.None, "", null, EndUserId, null, null, false, null, null);
     }
+}
+
+/// <summary>Outcome of <see cref="ApiKeyService.RevokeAsync"/>.</summary>
+public enum RevokeOutcome
+{
+    /// <summary>Revoked now or already revoked (204).</summary>
+    Revoked,
+
+    /// <summary>Unknown key (404).</summary>
+    NotFound,
+
+    /// <summary>The last active admin platform key (409 <c>conflict</c>).</summary>
+    LastAdmin,
 }

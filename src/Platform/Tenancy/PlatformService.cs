@@ -113,6 +113,60 @@ public sealed class PlatformService
     /// <param name="platformId">The platform.</param>
     public void InvalidatePolicy(Guid platformId) => _policyCache.TryRemove(platformId, out _);
 
+    /// <summary>
+    /// Applies a PATCH of API.md §4.1: only given fields change; <c>settings</c> keys are merged (null = default).
+    /// </summary>
+    /// <param name="platformId">The platform.</param>
+    /// <param name="patch">The changes.</param>
+    /// <param name="cancellationToken">Cancels the write.</param>
+    /// <returns>The platform, null when unknown, or <c>SlugTaken</c>.</returns>
+    public async Task<(PlatformRecord? Platform, bool SlugTaken)> PatchAsync(Guid platformId, PlatformPatch patch, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(patch);
+        await using var db = await _db.CreateDbContextAsync(cancellationToken);
+        var platform = await db.Platforms.FirstOrDefaultAsync(p => p.Id == platformId, cancellationToken);
+        if (platform is null)
+        {
+            return (null, false);
+        }
+
+        if (patch.Slug is not null && patch.Slug != platform.Slug
+            && await db.Platforms.AnyAsync(p => p.Slug == patch.Slug && p.Id != platformId, cancellationToken))
+        {
+            return (platform, true);
+        }
+
+        platform.Name = patch.Name ?? platform.Name;
+        platform.Slug = patch.Slug ?? platform.Slug;
+        if (patch.SetDefaultBudget)
+        {
+            platform.DefaultBudgetMicros = patch.DefaultBudgetMicros;
+        }
+
+        if (patch.SetMarkup)
+        {
+            platform.MarkupPercentage = patch.MarkupPercentage ?? 0;
+        }
+
+        if (patch.SetToolPolicy)
+        {
+            platform.ToolPolicyJson = ToolPolicyJson.Serialize(patch.ToolPolicy);
+        }
+
+        platform.UpdatedAt = _time.UtcNowMs();
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateException ex) when (DbErrors.IsUniqueViolation(ex))
+        {
+            return (platform, true);
+        }
+
+        InvalidatePolicy(platformId);
+        return (platform, false);
+    }
+
     private static async Task<string> FreeSlugAsync(PlatformDbContext db, string baseSlug, CancellationToken cancellationToken)
     {
         var taken = await db.Platforms.Where(p => p.Slug == baseSlug || p.Slug.StartsWith(baseSlug + "-"))
@@ -133,3 +187,15 @@ public sealed class PlatformService
         }
     }
 }
+
+/// <summary>The fields of a platform PATCH (API.md §4.1); <c>Set*</c> flags tell a given null from an absent field.</summary>
+/// <param name="Name">New name or null.</param>
+/// <param name="Slug">New slug or null.</param>
+/// <param name="SetDefaultBudget">Whether <paramref name="DefaultBudgetMicros"/> was given.</param>
+/// <param name="DefaultBudgetMicros"><c>settings.default_budget_usd</c> in micro-USD, null = default (none).</param>
+/// <param name="SetMarkup">Whether <paramref name="MarkupPercentage"/> was given.</param>
+/// <param name="MarkupPercentage"><c>settings.markup_percentage</c>, null = default (0).</param>
+/// <param name="SetToolPolicy">Whether <paramref name="ToolPolicy"/> was given.</param>
+/// <param name="ToolPolicy"><c>settings.tool_policy</c>, null = default.</param>
+public sealed record PlatformPatch(string? Name, string? Slug, bool SetDefaultBudget, long? DefaultBudgetMicros,
+    bool SetMarkup, decimal? MarkupPercentage, bool SetToolPolicy, ToolPolicy? ToolPolicy);

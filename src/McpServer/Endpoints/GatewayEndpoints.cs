@@ -1,0 +1,25 @@
+using Assistiv.McpServer.Auth;
+using Assistiv.McpServer.Endpoints.Me;
+using Assistiv.McpServer.Endpoints.Platforms;
+
+namespace Assistiv.McpServer.Endpoints;
+
+/// <summary>Maps the REST families: platform management (API.md §4) and self-service (§4.10).</summary>
+internal static class GatewayEndpoints
+{
+    public static WebApplication MapPlatformsApi(this WebApplication app)
+    {
+        var platform = app.MapGroup("/v1/platforms/{platformId}").RequireAuthorization(GatewayAuth.PlatformManagement);
+        platform.MapPlatform();
+        platform.MapApiKeys();
+        platform.MapEndUsers();
+        return app;
+    }
+
+    public static WebApplication MapMeApi(this WebApplication app)
+    {
+        var me = app.MapGroup("/v1/me").RequireAuthorization(GatewayAuth.EndUser);
+        me.MapMe();
+        return app;
+    }
+}

@@ -1,0 +1,96 @@
+using Assistiv.McpServer.Auth;
+using Assistiv.McpServer.Errors;
+using Assistiv.McpServer.Json;
+using Assistiv.Platform.Keys;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Http.Json;
+
+namespace Assistiv.McpServer.Hosting;
+
+/// <summary>Host composition: authentication, error shape, JSON, and the middleware order of STYLE.md §2.8.</summary>
+internal static class GatewayHostExtensions
+{
+    public static WebApplicationBuilder AddGatewayHost(this WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        var urls = builder.Configuration["Gateway:ListenUrls"];
+        if (string.IsNullOrWhiteSpace(builder.Configuration[WebHostDefaults.ServerUrlsKey]))
+        {
+            builder.WebHost.UseUrls(string.IsNullOrWhiteSpace(urls) ? "http://127.0.0.1:8080" : urls);
+        }
+
+        // The inference limit is the largest; the middleware narrows it per route family (API.md §12).
+        builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = BodySizeLimitMiddleware.InferenceLimit);
+
+        services.Configure<JsonOptions>(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, GatewayJsonContext.Default));
+        services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
+        services.AddExceptionHandler<GatewayExceptionHandler>();
+        services.AddProblemDetails();
+
+        services.AddAuthentication(GatewayAuth.Scheme)
+            .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(GatewayAuth.Scheme, null);
+        services.AddSingleton<IAuthorizationHandler, GatewayAccessHandler>();
+        services.AddAuthorizationBuilder()
+            .AddPolicy(GatewayAuth.PlatformManagement, p => p.RequireAuthenticatedUser().AddRequirements(new GatewayAccessRequirement(true, false, KeyScopes.Management)))
+            .AddPolicy(GatewayAuth.PlatformAdmin, p => p.RequireAuthenticatedUser().AddRequirements(new GatewayAccessRequirement(true, false, KeyScopes.Admin)))
+            .AddPolicy(GatewayAuth.EndUser, p => p.RequireAuthenticatedUser().AddRequirements(new GatewayAccessRequirement(false, true, KeyScopes.None)))
+            .AddPolicy(GatewayAuth.AnyInference, p => p.RequireAuthenticatedUser().AddRequirements(new GatewayAccessRequirement(true, true, KeyScopes.Inference)));
+        return builder;
+    }
+
+    /// <summary>Composes the inner projects' services (connectors, OAuth broker, MCP).</summary>
+    public static WebApplicationBuilder AddGatewayServices(this WebApplicationBuilder builder)
+    {
+        // Temporary until the connector catalogue and OAuth broker land in this branch.
+        builder.Services.AddSingleton<Endpoints.Platforms.IToolNames, NoToolNames>();
+        builder.Services.AddSingleton<Assistiv.Platform.Connections.IConnectionRevoker, NoConnections>();
+        return builder;
+    }
+
+    public static WebApplication UseGatewayPipeline(this WebApplication app)
+    {
+        app.UseMiddleware<RequestIdMiddleware>();
+        app.UseExceptionHandler();
+        app.UseStatusCodePages(WriteEmptyStatusAsync);
+        app.UseRouting();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.UseMiddleware<BodySizeLimitMiddleware>();
+        return app;
+    }
+
+    /// <summary>Adds the envelope to bodiless 4xx/5xx answers from routing and the framework (404, 405, …).</summary>
+    private static Task WriteEmptyStatusAsync(StatusCodeContext context)
+    {
+        var http = context.HttpContext;
+        var status = http.Response.StatusCode;
+        ApiErrorResult error = status switch
+        {
+            401 => http.GetAuthFailure() ?? ApiErrors.MissingApiKey(),
+            403 => http.GetAuthFailure() ?? ApiErrors.Forbidden("Forbidden."),
+            404 => ApiErrors.NotFound("No such route."),
+            405 => ApiErrors.MethodNotAllowed(http.Response.Headers.Allow.ToString() is { Length: > 0 } allow ? allow : null),
+            413 => ApiErrors.PayloadTooLarge(),
+            415 => ApiErrors.UnsupportedMediaType(),
+            >= 500 => ApiErrors.Internal(),
+            _ => new ApiErrorResult(status, "invalid_request_error", "invalid_request", "The request was rejected."),
+        };
+        return error.ExecuteAsync(http);
+    }
+
+    private sealed class NoToolNames : Endpoints.Platforms.IToolNames
+    {
+        public bool IsTool(string name) => false;
+
+        public bool IsApp(string app) => false;
+    }
+
+    private sealed class NoConnections : Assistiv.Platform.Connections.IConnectionRevoker
+    {
+        public Task RevokeAllForEndUserAsync(Guid platformId, Guid endUserId, CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public Task RevokeAllForAppAsync(Guid platformId, string app, CancellationToken cancellationToken) => Task.CompletedTask;
+    }
+}

@@ -1,0 +1,22 @@
+using Assistiv.McpServer.Cli;
+using Assistiv.McpServer.Endpoints;
+using Assistiv.McpServer.Endpoints.Health;
+using Assistiv.McpServer.Hosting;
+
+if (GatewayCli.Handles(args))
+{
+    return await GatewayCli.RunAsync(args);
+}
+
+var builder = WebApplication.CreateBuilder(GatewayCli.ServeArgs(args));
+builder.AddGatewayHost();
+builder.AddPlatform();
+builder.AddGatewayServices();
+
+var app = builder.Build();
+app.UseGatewayPipeline();
+app.MapHealth();
+app.MapPlatformsApi();
+app.MapMeApi();
+
+return await GatewayCli.RunHostAsync(app);
