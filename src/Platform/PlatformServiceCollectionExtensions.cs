@@ -1,6 +1,7 @@
 using Assistiv.Platform.Connections;
 using Assistiv.Platform.Hosting;
 using Assistiv.Platform.Keys;
+using Assistiv.Platform.Ledger;
 using Assistiv.Platform.Secrets;
 using Assistiv.Platform.Storage;
 using Assistiv.Platform.Tenancy;
@@ -67,6 +68,8 @@ public static class PlatformServiceCollectionExtensions
             services.AddSingleton<DataProtectionStartupCheck>();
             services.AddHostedService(sp => sp.GetRequiredService<DataProtectionStartupCheck>());
         }
+
+        services.AddMoney(storage, background: runMigrations);
 
         return builder;
     }

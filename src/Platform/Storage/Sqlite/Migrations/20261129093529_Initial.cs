@@ -44,6 +44,31 @@ namespace Assistiv.Platform.Storage.Sqlite.Migrations
                 });
 
             migrationBuilder.CreateTable(
+                name: "holds",
+                columns: table => new
+                {
+                    id = table.Column<string>(type: "TEXT", nullable: false),
+                    platform_id = table.Column<string>(type: "TEXT", nullable: false),
+                    wallet_id = table.Column<string>(type: "TEXT", nullable: false),
+                    budget_id = table.Column<string>(type: "TEXT", nullable: true),
+                    end_user_id = table.Column<string>(type: "TEXT", nullable: true),
+                    api_key_id = table.Column<string>(type: "TEXT", nullable: true),
+                    request_id = table.Column<string>(type: "TEXT", maxLength: 40, nullable: false),
+                    request_type = table.Column<string>(type: "TEXT", maxLength: 24, nullable: false),
+                    model = table.Column<string>(type: "TEXT", nullable: true),
+                    mcp_app = table.Column<string>(type: "TEXT", nullable: true),
+                    mcp_tool = table.Column<string>(type: "TEXT", nullable: true),
+                    wallet_micros = table.Column<long>(type: "INTEGER", nullable: false),
+                    budget_micros = table.Column<long>(type: "INTEGER", nullable: false),
+                    instance_id = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    created_at = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_holds", x => x.id);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "mcp_free_tier",
                 columns: table => new
                 {
@@ -77,6 +102,23 @@ namespace Assistiv.Platform.Storage.Sqlite.Migrations
                 constraints: table =>
                 {
                     table.PrimaryKey("pk_oauth_states", x => x.id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "outbox_events",
+                columns: table => new
+                {
+                    id = table.Column<string>(type: "TEXT", nullable: false),
+                    event_id = table.Column<string>(type: "TEXT", maxLength: 80, nullable: false),
+                    event_type = table.Column<string>(type: "TEXT", maxLength: 40, nullable: false),
+                    message_id = table.Column<string>(type: "TEXT", maxLength: 40, nullable: false),
+                    platform_id = table.Column<string>(type: "TEXT", nullable: false),
+                    payload = table.Column<string>(type: "TEXT", nullable: false),
+                    created_at = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_outbox_events", x => x.id);
                 });
 
             migrationBuilder.CreateTable(
@@ -192,6 +234,31 @@ namespace Assistiv.Platform.Storage.Sqlite.Migrations
                 });
 
             migrationBuilder.CreateTable(
+                name: "wallets",
+                columns: table => new
+                {
+                    id = table.Column<string>(type: "TEXT", nullable: false),
+                    platform_id = table.Column<string>(type: "TEXT", nullable: false),
+                    balance_micros = table.Column<long>(type: "INTEGER", nullable: false),
+                    reserved_micros = table.Column<long>(type: "INTEGER", nullable: false),
+                    low_balance_threshold_micros = table.Column<long>(type: "INTEGER", nullable: true),
+                    low_balance_armed = table.Column<bool>(type: "INTEGER", nullable: false),
+                    is_active = table.Column<bool>(type: "INTEGER", nullable: false),
+                    created_at = table.Column<long>(type: "INTEGER", nullable: false),
+                    updated_at = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_wallets", x => x.id);
+                    table.ForeignKey(
+                        name: "fk_wallets_platforms_platform_id",
+                        column: x => x.platform_id,
+                        principalTable: "platforms",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "api_keys",
                 columns: table => new
                 {
@@ -221,6 +288,47 @@ namespace Assistiv.Platform.Storage.Sqlite.Migrations
                         onDelete: ReferentialAction.Restrict);
                     table.ForeignKey(
                         name: "fk_api_keys_platforms_platform_id",
+                        column: x => x.platform_id,
+                        principalTable: "platforms",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "budgets",
+                columns: table => new
+                {
+                    id = table.Column<string>(type: "TEXT", nullable: false),
+                    platform_id = table.Column<string>(type: "TEXT", nullable: false),
+                    end_user_id = table.Column<string>(type: "TEXT", nullable: false),
+                    external_id = table.Column<string>(type: "TEXT", maxLength: 255, nullable: false),
+                    max_micros = table.Column<long>(type: "INTEGER", nullable: false),
+                    used_micros = table.Column<long>(type: "INTEGER", nullable: false),
+                    reserved_micros = table.Column<long>(type: "INTEGER", nullable: false),
+                    period = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
+                    period_start = table.Column<long>(type: "INTEGER", nullable: false),
+                    period_end = table.Column<long>(type: "INTEGER", nullable: true),
+                    auto_replenish = table.Column<bool>(type: "INTEGER", nullable: false),
+                    replenish_micros = table.Column<long>(type: "INTEGER", nullable: true),
+                    low_balance_threshold_micros = table.Column<long>(type: "INTEGER", nullable: true),
+                    low_balance_armed = table.Column<bool>(type: "INTEGER", nullable: false),
+                    is_active = table.Column<bool>(type: "INTEGER", nullable: false),
+                    is_suspended = table.Column<bool>(type: "INTEGER", nullable: false),
+                    created_at = table.Column<long>(type: "INTEGER", nullable: false),
+                    updated_at = table.Column<long>(type: "INTEGER", nullable: false),
+                    deactivated_at = table.Column<long>(type: "INTEGER", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_budgets", x => x.id);
+                    table.ForeignKey(
+                        name: "fk_budgets_end_users_end_user_id",
+                        column: x => x.end_user_id,
+                        principalTable: "end_users",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Restrict);
+                    table.ForeignKey(
+                        name: "fk_budgets_platforms_platform_id",
                         column: x => x.platform_id,
                         principalTable: "platforms",
                         principalColumn: "id",
@@ -266,6 +374,63 @@ namespace Assistiv.Platform.Storage.Sqlite.Migrations
                         onDelete: ReferentialAction.Restrict);
                 });
 
+            migrationBuilder.CreateTable(
+                name: "wallet_transactions",
+                columns: table => new
+                {
+                    id = table.Column<string>(type: "TEXT", nullable: false),
+                    wallet_id = table.Column<string>(type: "TEXT", nullable: false),
+                    platform_id = table.Column<string>(type: "TEXT", nullable: false),
+                    type = table.Column<string>(type: "TEXT", maxLength: 24, nullable: false),
+                    direction = table.Column<string>(type: "TEXT", maxLength: 8, nullable: false),
+                    amount_micros = table.Column<long>(type: "INTEGER", nullable: false),
+                    balance_after_micros = table.Column<long>(type: "INTEGER", nullable: false),
+                    description = table.Column<string>(type: "TEXT", maxLength: 500, nullable: true),
+                    end_user_id = table.Column<string>(type: "TEXT", nullable: true),
+                    request_id = table.Column<string>(type: "TEXT", maxLength: 40, nullable: true),
+                    metadata_json = table.Column<string>(type: "TEXT", nullable: false),
+                    created_at = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_wallet_transactions", x => x.id);
+                    table.ForeignKey(
+                        name: "fk_wallet_transactions_wallets_wallet_id",
+                        column: x => x.wallet_id,
+                        principalTable: "wallets",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "budget_transactions",
+                columns: table => new
+                {
+                    id = table.Column<string>(type: "TEXT", nullable: false),
+                    budget_id = table.Column<string>(type: "TEXT", nullable: false),
+                    platform_id = table.Column<string>(type: "TEXT", nullable: false),
+                    end_user_id = table.Column<string>(type: "TEXT", nullable: false),
+                    type = table.Column<string>(type: "TEXT", maxLength: 24, nullable: false),
+                    direction = table.Column<string>(type: "TEXT", maxLength: 8, nullable: false),
+                    amount_micros = table.Column<long>(type: "INTEGER", nullable: false),
+                    max_after_micros = table.Column<long>(type: "INTEGER", nullable: false),
+                    used_after_micros = table.Column<long>(type: "INTEGER", nullable: false),
+                    reason = table.Column<string>(type: "TEXT", maxLength: 500, nullable: true),
+                    metadata_json = table.Column<string>(type: "TEXT", nullable: false),
+                    request_id = table.Column<string>(type: "TEXT", maxLength: 40, nullable: true),
+                    created_at = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_budget_transactions", x => x.id);
+                    table.ForeignKey(
+                        name: "fk_budget_transactions_budgets_budget_id",
+                        column: x => x.budget_id,
+                        principalTable: "budgets",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Restrict);
+                });
+
             migrationBuilder.CreateIndex(
                 name: "ix_api_keys_end_user_id_is_active",
                 table: "api_keys",
@@ -281,6 +446,33 @@ namespace Assistiv.Platform.Storage.Sqlite.Migrations
                 name: "ix_api_keys_platform_id_type_created_at",
                 table: "api_keys",
                 columns: new[] { "platform_id", "type", "created_at" });
+
+            migrationBuilder.CreateIndex(
+                name: "ix_budget_transactions_budget_id_created_at_id",
+                table: "budget_transactions",
+                columns: new[] { "budget_id", "created_at", "id" });
+
+            migrationBuilder.CreateIndex(
+                name: "ix_budgets_end_user_id",
+                table: "budgets",
+                column: "end_user_id",
+                unique: true,
+                filter: "is_active");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_budgets_end_user_id_created_at",
+                table: "budgets",
+                columns: new[] { "end_user_id", "created_at" });
+
+            migrationBuilder.CreateIndex(
+                name: "ix_budgets_is_active_period_end",
+                table: "budgets",
+                columns: new[] { "is_active", "period_end" });
+
+            migrationBuilder.CreateIndex(
+                name: "ix_budgets_platform_id",
+                table: "budgets",
+                column: "platform_id");
 
             migrationBuilder.CreateIndex(
                 name: "ix_connect_tokens_expires_at",
@@ -322,6 +514,21 @@ namespace Assistiv.Platform.Storage.Sqlite.Migrations
                 filter: "deleted_at IS NULL");
 
             migrationBuilder.CreateIndex(
+                name: "ix_holds_budget_id",
+                table: "holds",
+                column: "budget_id");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_holds_created_at",
+                table: "holds",
+                column: "created_at");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_holds_instance_id",
+                table: "holds",
+                column: "instance_id");
+
+            migrationBuilder.CreateIndex(
                 name: "ix_mcp_apps_platform_id_app",
                 table: "mcp_apps",
                 columns: new[] { "platform_id", "app" },
@@ -337,6 +544,17 @@ namespace Assistiv.Platform.Storage.Sqlite.Migrations
                 table: "oauth_states",
                 column: "state_hash",
                 unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "ix_outbox_events_event_id",
+                table: "outbox_events",
+                column: "event_id",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "ix_outbox_events_platform_id_created_at",
+                table: "outbox_events",
+                columns: new[] { "platform_id", "created_at" });
 
             migrationBuilder.CreateIndex(
                 name: "ix_platforms_slug",
@@ -358,6 +576,17 @@ namespace Assistiv.Platform.Storage.Sqlite.Migrations
                 name: "ix_usage_logs_request_id",
                 table: "usage_logs",
                 column: "request_id");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_wallet_transactions_wallet_id_created_at_id",
+                table: "wallet_transactions",
+                columns: new[] { "wallet_id", "created_at", "id" });
+
+            migrationBuilder.CreateIndex(
+                name: "ix_wallets_platform_id",
+                table: "wallets",
+                column: "platform_id",
+                unique: true);
         }
 
         /// <inheritdoc />
@@ -365,6 +594,9 @@ namespace Assistiv.Platform.Storage.Sqlite.Migrations
         {
             migrationBuilder.DropTable(
                 name: "api_keys");
+
+            migrationBuilder.DropTable(
+                name: "budget_transactions");
 
             migrationBuilder.DropTable(
                 name: "connect_tokens");
@@ -376,6 +608,9 @@ namespace Assistiv.Platform.Storage.Sqlite.Migrations
                 name: "data_protection_keys");
 
             migrationBuilder.DropTable(
+                name: "holds");
+
+            migrationBuilder.DropTable(
                 name: "mcp_apps");
 
             migrationBuilder.DropTable(
@@ -385,7 +620,19 @@ namespace Assistiv.Platform.Storage.Sqlite.Migrations
                 name: "oauth_states");
 
             migrationBuilder.DropTable(
+                name: "outbox_events");
+
+            migrationBuilder.DropTable(
                 name: "usage_logs");
+
+            migrationBuilder.DropTable(
+                name: "wallet_transactions");
+
+            migrationBuilder.DropTable(
+                name: "budgets");
+
+            migrationBuilder.DropTable(
+                name: "wallets");
 
             migrationBuilder.DropTable(
                 name: "end_users");
