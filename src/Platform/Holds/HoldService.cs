@@ -20,17 +20,23 @@ public sealed class HoldService
     private const string HoldColumns =
         "id, platform_id, wallet_id, budget_id, end_user_id, api_key_id, request_id, request_type, model, mcp_app, mcp_tool, wallet_micros, budget_micros, instance_id, created_at";
 
-    private const string ReserveBudgetSql =
+    private const string ReserveBudgetUpdate =
         "UPDATE budgets SET reserved_micros = reserved_micros + @b, updated_at = @now "
         + "WHERE end_user_id = @eu AND platform_id = @p AND is_active AND NOT is_suspended AND (period_end IS NULL OR period_end > @now) "
-        + "AND max_micros - used_micros - reserved_micros >= @b RETURNING id, max_micros - used_micros - reserved_micros";
+        + "AND max_micros - used_micros - reserved_micros >= @b";
 
-    private const string ReserveWalletEnforcedSql =
-        "UPDATE wallets SET reserved_micros = reserved_micros + @w WHERE platform_id = @p AND balance_micros - reserved_micros >= @w "
-        + "RETURNING id, balance_micros - reserved_micros";
+    private const string ReserveWalletEnforcedUpdate =
+        "UPDATE wallets SET reserved_micros = reserved_micros + @w WHERE platform_id = @p AND balance_micros - reserved_micros >= @w";
 
-    private const string ReserveWalletSql =
-        "UPDATE wallets SET reserved_micros = reserved_micros + @w WHERE platform_id = @p RETURNING id, balance_micros - reserved_micros";
+    private const string ReserveWalletUpdate = "UPDATE wallets SET reserved_micros = reserved_micros + @w WHERE platform_id = @p";
+
+    private static readonly string[] s_reserveBudget = Variants(ReserveBudgetUpdate, "id, max_micros - used_micros - reserved_micros", "budgets",
+        "end_user_id = @eu AND platform_id = @p AND is_active");
+
+    private static readonly string[] s_reserveWalletEnforced = Variants(ReserveWalletEnforcedUpdate, "id, balance_micros - reserved_micros", "wallets",
+        "platform_id = @p");
+
+    private static readonly string[] s_reserveWallet = Variants(ReserveWalletUpdate, "id, balance_micros - reserved_micros", "wallets", "platform_id = @p");
 
     private readonly IMoneyExecutor _money;
     private readonly TimeProvider _time;
@@ -98,7 +104,7 @@ public sealed class HoldService
         long? budgetAvailable = null;
         if (request.EndUserId is { } endUserId)
         {
-            var c = tx.Command(ReserveBudgetSql);
+            var c = tx.Command(s_reserveBudget[tx.IsSqlite ? 1 : 0]);
             tx.Add(c, "@b", request.BudgetMicros).Add(c, "@now", tx.Now).Add(c, "@eu", endUserId).Add(c, "@p", request.PlatformId);
             await using (var r = await c.ExecuteReaderAsync(ct))
             {
@@ -169,7 +175,7 @@ public sealed class HoldService
     {
         for (var attempt = 0; attempt < 2; attempt++)
         {
-            var c = tx.Command(_options.EnforceWallet ? ReserveWalletEnforcedSql : ReserveWalletSql);
+            var c = tx.Command((_options.EnforceWallet ? s_reserveWalletEnforced : s_reserveWallet)[tx.IsSqlite ? 1 : 0]);
             tx.Add(c, "@w", request.WalletMicros).Add(c, "@p", request.PlatformId);
             await using (var r = await c.ExecuteReaderAsync(ct))
             {
@@ -305,10 +311,22 @@ public sealed class HoldService
         }
 
         var budget = hold.BudgetId is { } bid ? await BudgetLedger.LoadByIdAsync(tx, bid, ct) : null;
-        var delete = tx.Command("DELETE FROM holds WHERE id = @id RETURNING budget_id, budget_micros, wallet_micros");
-        tx.Add(delete, "@id", holdId);
-        await using (var r = await delete.ExecuteReaderAsync(ct))
+        if (tx.IsSqlite)
         {
+            // The writer holds the database lock: the hold read above is the one deleted.
+            var delete = tx.Command("DELETE FROM holds WHERE id = @id");
+            tx.Add(delete, "@id", holdId);
+            if (await delete.ExecuteNonQueryAsync(ct) == 0)
+            {
+                return (null, null);
+            }
+        }
+        else
+        {
+            // Deactivation may have cleared the budget side since the unlocked read: take the values the DELETE saw.
+            var delete = tx.Command("DELETE FROM holds WHERE id = @id RETURNING budget_id, budget_micros, wallet_micros");
+            tx.Add(delete, "@id", holdId);
+            await using var r = await delete.ExecuteReaderAsync(ct);
             if (!await r.ReadAsync(ct))
             {
                 return (null, null);
@@ -327,6 +345,9 @@ public sealed class HoldService
 
         return (hold, budget);
     }
+
+    private static string[] Variants(string update, string columns, string table, string rowFilter) =>
+        [MoneyTx.UpdateReturning(false, update, columns, table, rowFilter), MoneyTx.UpdateReturning(true, update, columns, table, rowFilter)];
 
     private static async ValueTask<HoldRecord?> LoadHoldAsync(MoneyTx tx, Guid holdId, CancellationToken ct)
     {

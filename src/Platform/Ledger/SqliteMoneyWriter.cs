@@ -131,9 +131,10 @@ internal sealed partial class SqliteMoneyWriter : IMoneyExecutor, IHostedService
         var connection = new SqliteConnection(_database.ConnectionString);
         await connection.OpenAsync();
         await using var pragma = connection.CreateCommand();
-        // Same pairing as the EF connections (StorageRegistration): WAL + NORMAL never corrupts, a power cut may lose
-        // the last commits.
-        pragma.CommandText = "PRAGMA synchronous=NORMAL;";
+        // synchronous=NORMAL: the same pairing as the EF connections (StorageRegistration); WAL + NORMAL never corrupts,
+        // a power cut may lose the last commits. temp_store=MEMORY: every operation runs in a savepoint, whose
+        // sub-journal would otherwise be a temp file written page by page (measured: most of the writer's time).
+        pragma.CommandText = "PRAGMA synchronous=NORMAL; PRAGMA temp_store=MEMORY;";
         await pragma.ExecuteNonQueryAsync();
         return connection;
     }

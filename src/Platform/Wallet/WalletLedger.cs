@@ -11,6 +11,15 @@ internal static class WalletLedger
     public const string Columns =
         "id, platform_id, balance_micros, reserved_micros, low_balance_threshold_micros, low_balance_armed, is_active, created_at, updated_at";
 
+    private const string ChargeUpdate =
+        "UPDATE wallets SET reserved_micros = reserved_micros - @h, balance_micros = balance_micros - @c, updated_at = @now WHERE id = @id";
+
+    private const string ChargeColumns = "platform_id, balance_micros, low_balance_threshold_micros, low_balance_armed";
+
+    private static readonly string s_chargeSqlite = MoneyTx.UpdateReturning(true, ChargeUpdate, ChargeColumns, "wallets", "id = @id");
+
+    private static readonly string s_chargePostgres = MoneyTx.UpdateReturning(false, ChargeUpdate, ChargeColumns, "wallets", "id = @id");
+
     /// <summary>The platform's wallet, row-locked on PostgreSQL; null when the platform has none.</summary>
     public static async ValueTask<WalletRecord?> LoadAsync(MoneyTx tx, Guid platformId, CancellationToken cancellationToken)
     {
@@ -117,9 +126,7 @@ internal static class WalletLedger
     public static async ValueTask<WalletTransactionRecord?> ChargeAsync(MoneyTx tx, Guid walletId, long holdMicros, long chargeMicros, string type,
         string? description, Guid? endUserId, string? requestId, CancellationToken cancellationToken)
     {
-        var c = tx.Command(
-            "UPDATE wallets SET reserved_micros = reserved_micros - @h, balance_micros = balance_micros - @c, updated_at = @now "
-            + "WHERE id = @id RETURNING platform_id, balance_micros, low_balance_threshold_micros, low_balance_armed");
+        var c = tx.Command(tx.IsSqlite ? s_chargeSqlite : s_chargePostgres);
         tx.Add(c, "@h", holdMicros).Add(c, "@c", chargeMicros).Add(c, "@now", tx.Now).Add(c, "@id", walletId);
         Guid platformId;
         long balance;

@@ -49,7 +49,8 @@ public sealed class WalletService
         return _money.RunAsync(async (tx, ct) =>
         {
             var w = await WalletLedger.LoadOrCreateAsync(tx, platformId, ct);
-            var c = tx.Command("UPDATE wallets SET balance_micros = balance_micros + @a, updated_at = @now WHERE id = @id RETURNING balance_micros");
+            var c = tx.Command(MoneyTx.UpdateReturning(tx.IsSqlite, "UPDATE wallets SET balance_micros = balance_micros + @a, updated_at = @now WHERE id = @id",
+                "balance_micros", "wallets", "id = @id"));
             tx.Add(c, "@a", amountMicros).Add(c, "@now", tx.Now).Add(c, "@id", w.Id);
             w.BalanceMicros = (long)(await c.ExecuteScalarAsync(ct))!;
             w.UpdatedAt = tx.Now;

@@ -13,10 +13,8 @@ internal sealed class HoldConfiguration : IEntityTypeConfiguration<HoldRecord>
         b.Property(x => x.RequestId).HasMaxLength(40).IsRequired();
         b.Property(x => x.RequestType).HasMaxLength(24).IsRequired();
         b.Property(x => x.InstanceId).HasMaxLength(200).IsRequired();
-        // No foreign keys: holds are the hottest insert/delete pair and live for one call; the budget and wallet rows
-        // they count against are locked in the same transaction instead.
-        b.HasIndex(x => x.InstanceId);
-        b.HasIndex(x => x.CreatedAt);
-        b.HasIndex(x => x.BudgetId);
+        // No foreign keys and no secondary indexes: holds are the hottest insert/delete pair and the table only holds open
+        // reservations (at most the calls in flight), so the rare scans (start-up recovery by instance, the sweeper by
+        // age, budget deactivation) read a handful of rows, while every index would cost each reserve and settle.
     }
 }

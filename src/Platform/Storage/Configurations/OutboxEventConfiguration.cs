@@ -15,6 +15,5 @@ internal sealed class OutboxEventConfiguration : IEntityTypeConfiguration<Outbox
         b.Property(x => x.EventType).HasMaxLength(40).IsRequired();
         b.Property(x => x.MessageId).HasMaxLength(40).IsRequired();
         b.Property(x => x.Payload).IsRequired();
-        b.HasIndex(x => new { x.PlatformId, x.CreatedAt });
     }
 }

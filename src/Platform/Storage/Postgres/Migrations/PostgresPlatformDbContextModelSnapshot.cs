@@ -545,15 +545,6 @@ namespace Assistiv.Platform.Storage.Postgres.Migrations
                     b.HasKey("Id")
                         .HasName("pk_holds");
 
-                    b.HasIndex("BudgetId")
-                        .HasDatabaseName("ix_holds_budget_id");
-
-                    b.HasIndex("CreatedAt")
-                        .HasDatabaseName("ix_holds_created_at");
-
-                    b.HasIndex("InstanceId")
-                        .HasDatabaseName("ix_holds_instance_id");
-
                     b.ToTable("holds", (string)null);
                 });
 
@@ -708,9 +699,6 @@ namespace Assistiv.Platform.Storage.Postgres.Migrations
                     b.HasIndex("EventId")
                         .IsUnique()
                         .HasDatabaseName("ix_outbox_events_event_id");
-
-                    b.HasIndex("PlatformId", "CreatedAt")
-                        .HasDatabaseName("ix_outbox_events_platform_id_created_at");
 
                     b.ToTable("outbox_events", (string)null);
                 });

@@ -553,15 +553,6 @@ namespace Assistiv.Platform.Storage.Sqlite.Migrations
                     b.HasKey("Id")
                         .HasName("pk_holds");
 
-                    b.HasIndex("BudgetId")
-                        .HasDatabaseName("ix_holds_budget_id");
-
-                    b.HasIndex("CreatedAt")
-                        .HasDatabaseName("ix_holds_created_at");
-
-                    b.HasIndex("InstanceId")
-                        .HasDatabaseName("ix_holds_instance_id");
-
                     b.ToTable("holds", (string)null);
                 });
 
@@ -718,9 +709,6 @@ namespace Assistiv.Platform.Storage.Sqlite.Migrations
                     b.HasIndex("EventId")
                         .IsUnique()
                         .HasDatabaseName("ix_outbox_events_event_id");
-
-                    b.HasIndex("PlatformId", "CreatedAt")
-                        .HasDatabaseName("ix_outbox_events_platform_id_created_at");
 
                     b.ToTable("outbox_events", (string)null);
                 });

@@ -516,21 +516,6 @@ namespace Assistiv.Platform.Storage.Postgres.Migrations
                 filter: "deleted_at IS NULL");
 
             migrationBuilder.CreateIndex(
-                name: "ix_holds_budget_id",
-                table: "holds",
-                column: "budget_id");
-
-            migrationBuilder.CreateIndex(
-                name: "ix_holds_created_at",
-                table: "holds",
-                column: "created_at");
-
-            migrationBuilder.CreateIndex(
-                name: "ix_holds_instance_id",
-                table: "holds",
-                column: "instance_id");
-
-            migrationBuilder.CreateIndex(
                 name: "ix_mcp_apps_platform_id_app",
                 table: "mcp_apps",
                 columns: new[] { "platform_id", "app" },
@@ -552,11 +537,6 @@ namespace Assistiv.Platform.Storage.Postgres.Migrations
                 table: "outbox_events",
                 column: "event_id",
                 unique: true);
-
-            migrationBuilder.CreateIndex(
-                name: "ix_outbox_events_platform_id_created_at",
-                table: "outbox_events",
-                columns: new[] { "platform_id", "created_at" });
 
             migrationBuilder.CreateIndex(
                 name: "ix_platforms_slug",

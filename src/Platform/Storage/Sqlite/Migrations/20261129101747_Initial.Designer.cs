@@ -10,7 +10,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace Assistiv.Platform.Storage.Sqlite.Migrations
 {
     [DbContext(typeof(SqlitePlatformDbContext))]
-    [Migration("20261129093529_Initial")]
+    [Migration("20261129101747_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -556,15 +556,6 @@ namespace Assistiv.Platform.Storage.Sqlite.Migrations
                     b.HasKey("Id")
                         .HasName("pk_holds");
 
-                    b.HasIndex("BudgetId")
-                        .HasDatabaseName("ix_holds_budget_id");
-
-                    b.HasIndex("CreatedAt")
-                        .HasDatabaseName("ix_holds_created_at");
-
-                    b.HasIndex("InstanceId")
-                        .HasDatabaseName("ix_holds_instance_id");
-
                     b.ToTable("holds", (string)null);
                 });
 
@@ -721,9 +712,6 @@ namespace Assistiv.Platform.Storage.Sqlite.Migrations
                     b.HasIndex("EventId")
                         .IsUnique()
                         .HasDatabaseName("ix_outbox_events_event_id");
-
-                    b.HasIndex("PlatformId", "CreatedAt")
-                        .HasDatabaseName("ix_outbox_events_platform_id_created_at");
 
                     b.ToTable("outbox_events", (string)null);
                 });

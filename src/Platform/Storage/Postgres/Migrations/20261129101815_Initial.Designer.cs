@@ -12,7 +12,7 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace Assistiv.Platform.Storage.Postgres.Migrations
 {
     [DbContext(typeof(PostgresPlatformDbContext))]
-    [Migration("20261129093626_Initial")]
+    [Migration("20261129101815_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -548,15 +548,6 @@ namespace Assistiv.Platform.Storage.Postgres.Migrations
                     b.HasKey("Id")
                         .HasName("pk_holds");
 
-                    b.HasIndex("BudgetId")
-                        .HasDatabaseName("ix_holds_budget_id");
-
-                    b.HasIndex("CreatedAt")
-                        .HasDatabaseName("ix_holds_created_at");
-
-                    b.HasIndex("InstanceId")
-                        .HasDatabaseName("ix_holds_instance_id");
-
                     b.ToTable("holds", (string)null);
                 });
 
@@ -711,9 +702,6 @@ namespace Assistiv.Platform.Storage.Postgres.Migrations
                     b.HasIndex("EventId")
                         .IsUnique()
                         .HasDatabaseName("ix_outbox_events_event_id");
-
-                    b.HasIndex("PlatformId", "CreatedAt")
-                        .HasDatabaseName("ix_outbox_events_platform_id_created_at");
 
                     b.ToTable("outbox_events", (string)null);
                 });
