@@ -13,6 +13,8 @@ internal static class GatewayEndpoints
         platform.MapPlatform();
         platform.MapApiKeys();
         platform.MapEndUsers();
+        platform.MapBudgets();
+        platform.MapWallet();
         return app;
     }
 
@@ -20,6 +22,7 @@ internal static class GatewayEndpoints
     {
         var me = app.MapGroup("/v1/me").RequireAuthorization(GatewayAuth.EndUser);
         me.MapMe();
+        me.MapMeBudget();
         return app;
     }
 }
