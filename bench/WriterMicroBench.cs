@@ -1,147 +1,152 @@
 using System.Diagnostics;
+using System.Globalization;
+using Assistiv.Platform.Budgets;
+using Assistiv.Platform.Ledger;
+using Assistiv.Platform.Storage;
 using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Assistiv.Bench;
 
+/// <summary>
+/// STYLE.md §5's micro-benchmark behind docs/decisions/0050-money-writer.md: one conditional UPDATE of a budget plus
+/// one ledger-row INSERT per operation on SQLite, run by 32 concurrent callers three ways: (a) EF Core
+/// <c>ExecuteUpdateAsync</c> + <c>SaveChangesAsync</c> in a transaction per operation, (b) raw SQL in a
+/// <c>BEGIN IMMEDIATE</c> transaction per operation on pooled connections, (c) raw SQL through the single in-process
+/// writer that commits batches (the money layer's <see cref="SqliteMoneyWriter"/>).
+/// </summary>
 internal static class WriterMicroBench
 {
+    private const int Callers = 32;
+
     public static async Task<int> RunAsync(string[] args)
     {
-        var dir = Path.Combine(Path.GetTempPath(), "gw-bench", Guid.CreateVersion7().ToString("N"));
-        Directory.CreateDirectory(dir);
-        await using var c = new SqliteConnection($"Data Source={Path.Combine(dir, "x.db")};Foreign Keys=True;Pooling=True;Default Timeout=30");
-        await c.OpenAsync();
-        await Exec(c, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; CREATE TABLE t (id TEXT PRIMARY KEY, v INTEGER NOT NULL); INSERT INTO t VALUES ('a', 0);");
-        using var tx = c.BeginTransaction();
-        var cmd = c.CreateCommand();
-        cmd.Transaction = tx;
-        cmd.CommandText = "UPDATE t SET v = v + @x WHERE id = @id RETURNING v";
-        var sw = Stopwatch.StartNew();
-        for (var i = 0; i < 20000; i++)
+        var seconds = int.Parse(ReserveSettleBench.Option(args, "--seconds") ?? "5", CultureInfo.InvariantCulture);
+        Console.WriteLine($"# SQLite writer micro-benchmark: conditional UPDATE + ledger INSERT, {Callers} callers, {seconds} s, {Environment.ProcessorCount} cores");
+        Console.WriteLine("| variant | ops/s | p50 ms | p99 ms | CPU µs/op |");
+        Console.WriteLine("|---|---|---|---|---|");
+        foreach (var variant in new[] { "ef", "raw", "writer" })
         {
-            cmd.Parameters.Clear();
-            cmd.Parameters.AddWithValue("@x", 1L);
-            cmd.Parameters.AddWithValue("@id", "a");
-            await using var r = await cmd.ExecuteReaderAsync();
-            await r.ReadAsync();
+            var dir = Path.Combine(Path.GetTempPath(), "gw-bench", Guid.CreateVersion7().ToString("N"));
+            Directory.CreateDirectory(dir);
+            var cs = $"Data Source={Path.Combine(dir, "gateway.db")}";
+            await using (var host = await MoneyBenchHost.StartAsync("sqlite", cs))
+            {
+                var (_, users) = await host.SeedAsync(1, 1_000_000_000_000);
+                var factory = host.Services.GetRequiredService<IDbContextFactory<PlatformDbContext>>();
+                Guid budgetId;
+                await using (var db = await factory.CreateDbContextAsync())
+                {
+                    budgetId = await db.Budgets.Where(b => b.EndUserId == users[0]).Select(b => b.Id).SingleAsync();
+                }
+
+                Func<Task> op = variant switch
+                {
+                    "ef" => () => EfAsync(factory, budgetId),
+                    "raw" => () => RawAsync(StorageRegistration.PrepareSqliteConnectionString(cs), budgetId),
+                    _ => WriterOp(host.Services.GetRequiredService<IMoneyExecutor>(), budgetId),
+                };
+                await LoopAsync(op, TimeSpan.FromSeconds(1));
+                var cpu0 = Process.GetCurrentProcess().TotalProcessorTime;
+                var (count, lat, elapsed) = await LoopAsync(op, TimeSpan.FromSeconds(seconds));
+                var cpu = Process.GetCurrentProcess().TotalProcessorTime - cpu0;
+                lat.Sort();
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"| {variant} | {count / elapsed.TotalSeconds:F0} | {lat[lat.Count / 2]:F2} | {lat[(int)(lat.Count * 0.99)]:F2} | {cpu.TotalMicroseconds / count:F0} |"));
+            }
+
+            SqliteConnection.ClearAllPools();
+            Directory.Delete(dir, recursive: true);
         }
 
-        Console.WriteLine($"update returning async: {sw.Elapsed.TotalMicroseconds / 20000:F1} us");
-        sw.Restart();
-        for (var i = 0; i < 20000; i++)
-        {
-            cmd.Parameters.Clear();
-            cmd.Parameters.AddWithValue("@x", 1L);
-            cmd.Parameters.AddWithValue("@id", "a");
-            using var r = cmd.ExecuteReader();
-            r.Read();
-        }
-
-        Console.WriteLine($"update returning sync: {sw.Elapsed.TotalMicroseconds / 20000:F1} us");
-        cmd.CommandText = "UPDATE t SET v = v + @x WHERE id = @id";
-        sw.Restart();
-        for (var i = 0; i < 20000; i++)
-        {
-            cmd.Parameters.Clear();
-            cmd.Parameters.AddWithValue("@x", 1L);
-            cmd.Parameters.AddWithValue("@id", "a");
-            cmd.ExecuteNonQuery();
-        }
-
-        Console.WriteLine($"update nonquery clear: {sw.Elapsed.TotalMicroseconds / 20000:F1} us");
-        cmd.Parameters.Clear();
-        var px = cmd.Parameters.AddWithValue("@x", 1L);
-        var pid = cmd.Parameters.AddWithValue("@id", "a");
-        sw.Restart();
-        for (var i = 0; i < 20000; i++)
-        {
-            px.Value = 1L;
-            cmd.ExecuteNonQuery();
-        }
-
-        Console.WriteLine($"update nonquery reuse params: {sw.Elapsed.TotalMicroseconds / 20000:F1} us");
-        var sel = c.CreateCommand();
-        sel.Transaction = tx;
-        sel.CommandText = "SELECT v FROM t WHERE id = @id";
-        sel.Parameters.AddWithValue("@id", "a");
-        sw.Restart();
-        for (var i = 0; i < 20000; i++)
-        {
-            sel.ExecuteScalar();
-        }
-
-        Console.WriteLine($"select scalar: {sw.Elapsed.TotalMicroseconds / 20000:F1} us");
-        sw.Restart();
-        for (var i = 0; i < 20000; i++)
-        {
-            using var r = sel.ExecuteReader();
-            r.Read();
-        }
-
-        Console.WriteLine($"select reader: {sw.Elapsed.TotalMicroseconds / 20000:F1} us");
-        var ret = c.CreateCommand();
-        ret.Transaction = tx;
-        ret.CommandText = "UPDATE t SET v = v + 1 WHERE id = @id RETURNING v";
-        ret.Parameters.AddWithValue("@id", "a");
-        sw.Restart();
-        for (var i = 0; i < 20000; i++)
-        {
-            ret.ExecuteScalar();
-        }
-
-        Console.WriteLine($"update returning scalar: {sw.Elapsed.TotalMicroseconds / 20000:F1} us");
-        sw.Restart();
-        for (var i = 0; i < 20000; i++)
-        {
-            using var r = ret.ExecuteReader();
-            r.Read();
-            r.GetInt64(0);
-            while (r.Read()) { }
-        }
-
-        Console.WriteLine($"update returning reader drained: {sw.Elapsed.TotalMicroseconds / 20000:F1} us");
-        sw.Restart();
-        for (var i = 0; i < 5000; i++)
-        {
-            using var fresh = c.CreateCommand();
-            fresh.Transaction = tx;
-            fresh.CommandText = "UPDATE t SET v = v + 1 WHERE id = @id";
-            fresh.Parameters.AddWithValue("@id", "a");
-            fresh.ExecuteNonQuery();
-        }
-
-        Console.WriteLine($"update fresh command (prepare each): {sw.Elapsed.TotalMicroseconds / 5000:F1} us");
-        sw.Restart();
-        for (var i = 0; i < 5000; i++)
-        {
-            using var fresh = c.CreateCommand();
-            fresh.Transaction = tx;
-            fresh.CommandText = "UPDATE t SET v = v + 1 WHERE id = @id RETURNING v";
-            fresh.Parameters.AddWithValue("@id", "a");
-            fresh.ExecuteScalar();
-        }
-
-        Console.WriteLine($"update returning fresh command: {sw.Elapsed.TotalMicroseconds / 5000:F1} us");
-        var sp = c.CreateCommand();
-        sp.Transaction = tx;
-        sw.Restart();
-        for (var i = 0; i < 20000; i++)
-        {
-            sp.CommandText = "SAVEPOINT w";
-            sp.ExecuteNonQuery();
-            sp.CommandText = "RELEASE w";
-            sp.ExecuteNonQuery();
-        }
-
-        Console.WriteLine($"savepoint pair (text changes): {sw.Elapsed.TotalMicroseconds / 20000:F1} us");
-        tx.Commit();
         return 0;
     }
 
-    private static async Task Exec(SqliteConnection c, string sql)
+    private static async Task EfAsync(IDbContextFactory<PlatformDbContext> factory, Guid budgetId)
     {
-        await using var cmd = c.CreateCommand();
-        cmd.CommandText = sql;
-        await cmd.ExecuteNonQueryAsync();
+        await using var db = await factory.CreateDbContextAsync();
+        await using var tx = await db.Database.BeginTransactionAsync();
+        var n = await db.Budgets.Where(b => b.Id == budgetId && b.MaxMicros - b.UsedMicros - b.ReservedMicros >= 1)
+            .ExecuteUpdateAsync(s => s.SetProperty(b => b.UsedMicros, b => b.UsedMicros + 1));
+        if (n == 1)
+        {
+            db.BudgetTransactions.Add(Row(budgetId));
+            await db.SaveChangesAsync();
+        }
+
+        await tx.CommitAsync();
+    }
+
+    private static async Task RawAsync(string cs, Guid budgetId)
+    {
+        await using var connection = new SqliteConnection(cs);
+        await connection.OpenAsync();
+        await using var tx = (SqliteTransaction)await connection.BeginTransactionAsync();
+        await using var update = connection.CreateCommand();
+        update.Transaction = tx;
+        update.CommandText = "UPDATE budgets SET used_micros = used_micros + 1 WHERE id = @id AND max_micros - used_micros - reserved_micros >= 1";
+        update.Parameters.AddWithValue("@id", budgetId.ToString("D"));
+        if (await update.ExecuteNonQueryAsync() == 1)
+        {
+            await using var insert = connection.CreateCommand();
+            insert.Transaction = tx;
+            insert.CommandText = "INSERT INTO budget_transactions (id, budget_id, platform_id, end_user_id, type, direction, amount_micros, "
+                + "max_after_micros, used_after_micros, metadata_json, created_at) VALUES (@id, @b, @b, @b, 'debit', 'debit', 1, 0, 0, '{}', 0)";
+            insert.Parameters.AddWithValue("@id", MonotonicIds.Next(DateTimeOffset.UnixEpoch).ToString("D"));
+            insert.Parameters.AddWithValue("@b", budgetId.ToString("D"));
+            await insert.ExecuteNonQueryAsync();
+        }
+
+        await tx.CommitAsync();
+    }
+
+    private static Func<Task> WriterOp(IMoneyExecutor writer, Guid budgetId) => async () => await writer.RunAsync(async (tx, ct) =>
+    {
+        var update = tx.Command("UPDATE budgets SET used_micros = used_micros + 1 WHERE id = @id AND max_micros - used_micros - reserved_micros >= 1");
+        tx.Add(update, "@id", budgetId);
+        if (await update.ExecuteNonQueryAsync(ct) == 1)
+        {
+            await tx.InsertAsync(Row(budgetId), ct);
+        }
+
+        return true;
+    }, CancellationToken.None);
+
+    private static BudgetTransactionRecord Row(Guid budgetId) => new()
+    {
+        Id = MonotonicIds.Next(DateTimeOffset.UnixEpoch),
+        BudgetId = budgetId,
+        PlatformId = budgetId,
+        EndUserId = budgetId,
+        Type = "debit",
+        Direction = "debit",
+        AmountMicros = 1,
+        CreatedAt = DateTimeOffset.UnixEpoch,
+    };
+
+    private static async Task<(long Count, List<double> Latencies, TimeSpan Elapsed)> LoopAsync(Func<Task> op, TimeSpan duration)
+    {
+        var stop = Stopwatch.GetTimestamp() + (long)(duration.TotalSeconds * Stopwatch.Frequency);
+        var started = Stopwatch.GetTimestamp();
+        var tasks = Enumerable.Range(0, Callers).Select(_ => Task.Run(async () =>
+        {
+            var lat = new List<double>();
+            while (Stopwatch.GetTimestamp() < stop)
+            {
+                var t0 = Stopwatch.GetTimestamp();
+                await op();
+                lat.Add(Stopwatch.GetElapsedTime(t0).TotalMilliseconds);
+            }
+
+            return lat;
+        })).ToList();
+        var all = new List<double>();
+        foreach (var t in tasks)
+        {
+            all.AddRange(await t);
+        }
+
+        return (all.Count, all, Stopwatch.GetElapsedTime(started));
     }
 }

@@ -20,7 +20,7 @@ internal static class BudgetLedger
     {
         var command = tx.Command($"SELECT {BudgetState.Columns} FROM budgets WHERE end_user_id = @eu AND platform_id = @p AND is_active{tx.ForUpdate}");
         tx.Add(command, "@eu", endUserId).Add(command, "@p", platformId);
-        await using var r = await command.ExecuteReaderAsync(cancellationToken);
+        await using var r = await tx.ReadAsync(command, cancellationToken);
         return await r.ReadAsync(cancellationToken) ? BudgetState.Read(tx, r) : null;
     }
 
@@ -29,7 +29,7 @@ internal static class BudgetLedger
     {
         var command = tx.Command($"SELECT {BudgetState.Columns} FROM budgets WHERE id = @id{tx.ForUpdate}");
         tx.Add(command, "@id", budgetId);
-        await using var r = await command.ExecuteReaderAsync(cancellationToken);
+        await using var r = await tx.ReadAsync(command, cancellationToken);
         return await r.ReadAsync(cancellationToken) ? BudgetState.Read(tx, r) : null;
     }
 
@@ -40,7 +40,7 @@ internal static class BudgetLedger
         tx.Add(c, "@max", b.Max).Add(c, "@used", b.Used).Add(c, "@reserved", b.Reserved).Add(c, "@period", b.Period)
             .Add(c, "@ps", b.PeriodStart).Add(c, "@pe", b.PeriodEnd).Add(c, "@ar", b.AutoReplenish).Add(c, "@rm", b.Replenish)
             .Add(c, "@t", b.Threshold).Add(c, "@armed", b.Armed).Add(c, "@s", b.IsSuspended).Add(c, "@now", tx.Now).Add(c, "@id", b.Id);
-        await c.ExecuteNonQueryAsync(cancellationToken);
+        await tx.WriteAsync(c, cancellationToken);
     }
 
     /// <summary>

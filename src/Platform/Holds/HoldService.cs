@@ -102,17 +102,34 @@ public sealed class HoldService
     {
         Guid? budgetId = null;
         long? budgetAvailable = null;
+        (Guid? Id, long Available)? wallet = null;
         if (request.EndUserId is { } endUserId)
         {
             var c = tx.Command(s_reserveBudget[tx.IsSqlite ? 1 : 0]);
             tx.Add(c, "@b", request.BudgetMicros).Add(c, "@now", tx.Now).Add(c, "@eu", endUserId).Add(c, "@p", request.PlatformId);
-            await using (var r = await c.ExecuteReaderAsync(ct))
+            // PostgreSQL: both conditional UPDATEs in one round trip (budget first: the lock order).
+            var w = tx.IsSqlite ? null : WalletReserveCommand(tx, request);
+            await using (var r = await tx.ReadAsync(c, ct, w))
             {
                 if (await r.ReadAsync(ct))
                 {
                     budgetId = tx.GetGuid(r, 0);
                     budgetAvailable = r.GetInt64(1);
                 }
+
+                if (w is not null && await r.NextResultAsync(ct) && await r.ReadAsync(ct))
+                {
+                    wallet = (tx.GetGuid(r, 0), r.GetInt64(1));
+                }
+            }
+
+            if (budgetId is null && w is not null)
+            {
+                // The budget side missed (no budget, suspended, exhausted or period ended). The wallet row may now be locked,
+                // and waiting for the budget's lock while holding it would invert the lock order: start over in a new
+                // transaction, budget first.
+                await tx.RestartAsync();
+                wallet = null;
             }
 
             if (budgetId is null)
@@ -142,7 +159,7 @@ public sealed class HoldService
             }
         }
 
-        var (walletId, walletAvailable) = await ReserveWalletAsync(tx, request, ct);
+        var (walletId, walletAvailable) = wallet is { Id: not null } held ? held : await ReserveWalletAsync(tx, request, ct);
         if (walletId is null)
         {
             tx.Abort();
@@ -175,9 +192,8 @@ public sealed class HoldService
     {
         for (var attempt = 0; attempt < 2; attempt++)
         {
-            var c = tx.Command((_options.EnforceWallet ? s_reserveWalletEnforced : s_reserveWallet)[tx.IsSqlite ? 1 : 0]);
-            tx.Add(c, "@w", request.WalletMicros).Add(c, "@p", request.PlatformId);
-            await using (var r = await c.ExecuteReaderAsync(ct))
+            var c = WalletReserveCommand(tx, request);
+            await using (var r = await tx.ReadAsync(c, ct))
             {
                 if (await r.ReadAsync(ct))
                 {
@@ -195,6 +211,13 @@ public sealed class HoldService
         }
 
         throw new InvalidOperationException("The wallet reservation failed twice.");
+    }
+
+    private System.Data.Common.DbCommand WalletReserveCommand(MoneyTx tx, HoldRequest request)
+    {
+        var c = tx.Command((_options.EnforceWallet ? s_reserveWalletEnforced : s_reserveWallet)[tx.IsSqlite ? 1 : 0]);
+        tx.Add(c, "@w", request.WalletMicros).Add(c, "@p", request.PlatformId);
+        return c;
     }
 
     internal async ValueTask<SettleResult> SettleCoreAsync(MoneyTx tx, Guid holdId, long walletCost, long? budgetCost, string ledgerType,
@@ -254,7 +277,7 @@ public sealed class HoldService
 
         var c = tx.Command("UPDATE wallets SET reserved_micros = reserved_micros - @w WHERE id = @id");
         tx.Add(c, "@w", hold.WalletMicros).Add(c, "@id", hold.WalletId);
-        await c.ExecuteNonQueryAsync(ct);
+        await tx.WriteAsync(c, ct);
         if (log is not null)
         {
             await InsertLogAsync(tx, log, 0, 0, ct);
@@ -304,37 +327,44 @@ public sealed class HoldService
     // wait on each other in a cycle. The hold's budget_id can only go from a budget to null (deactivation), never back.
     private static async ValueTask<(HoldRecord? Hold, BudgetState? Budget)> LockAndDeleteAsync(MoneyTx tx, Guid holdId, CancellationToken ct)
     {
-        var hold = await LoadHoldAsync(tx, holdId, ct);
-        if (hold is null)
-        {
-            return (null, null);
-        }
-
-        var budget = hold.BudgetId is { } bid ? await BudgetLedger.LoadByIdAsync(tx, bid, ct) : null;
+        HoldRecord? hold;
+        BudgetState? budget = null;
         if (tx.IsSqlite)
         {
-            // The writer holds the database lock: the hold read above is the one deleted.
+            // The writer holds the database lock: what is read here is what is deleted.
+            hold = await LoadHoldAsync(tx, holdId, ct);
+            if (hold is null)
+            {
+                return (null, null);
+            }
+
+            budget = hold.BudgetId is { } bid ? await BudgetLedger.LoadByIdAsync(tx, bid, ct) : null;
             var delete = tx.Command("DELETE FROM holds WHERE id = @id");
             tx.Add(delete, "@id", holdId);
-            if (await delete.ExecuteNonQueryAsync(ct) == 0)
+            if (await tx.CountAsync(delete, ct) == 0)
             {
                 return (null, null);
             }
         }
         else
         {
-            // Deactivation may have cleared the budget side since the unlocked read: take the values the DELETE saw.
-            var delete = tx.Command("DELETE FROM holds WHERE id = @id RETURNING budget_id, budget_micros, wallet_micros");
+            // One round trip: lock the hold's budget first, then delete the hold and take the values the DELETE saw.
+            var lockBudget = tx.Command($"SELECT {BudgetState.Columns} FROM budgets WHERE id = (SELECT budget_id FROM holds WHERE id = @id) FOR UPDATE");
+            tx.Add(lockBudget, "@id", holdId);
+            var delete = tx.Command($"DELETE FROM holds WHERE id = @id RETURNING {HoldColumns}");
             tx.Add(delete, "@id", holdId);
-            await using var r = await delete.ExecuteReaderAsync(ct);
-            if (!await r.ReadAsync(ct))
+            await using var r = await tx.ReadAsync(lockBudget, ct, delete);
+            if (await r.ReadAsync(ct))
+            {
+                budget = BudgetState.Read(tx, r);
+            }
+
+            await r.NextResultAsync(ct);
+            hold = await r.ReadAsync(ct) ? ReadHold(tx, r) : null;
+            if (hold is null)
             {
                 return (null, null);
             }
-
-            hold.BudgetId = tx.GetGuidOrNull(r, 0);
-            hold.BudgetMicros = r.GetInt64(1);
-            hold.WalletMicros = r.GetInt64(2);
         }
 
         if (budget is null || hold.BudgetId != budget.Id || !budget.IsActive)
@@ -353,7 +383,7 @@ public sealed class HoldService
     {
         var c = tx.Command($"SELECT {HoldColumns} FROM holds WHERE id = @id");
         tx.Add(c, "@id", holdId);
-        await using var r = await c.ExecuteReaderAsync(ct);
+        await using var r = await tx.ReadAsync(c, ct);
         return await r.ReadAsync(ct) ? ReadHold(tx, r) : null;
     }
 

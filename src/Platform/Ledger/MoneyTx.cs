@@ -1,5 +1,6 @@
 using System.Data;
 using System.Data.Common;
+using Npgsql;
 
 namespace Assistiv.Platform.Ledger;
 
@@ -8,24 +9,25 @@ namespace Assistiv.Platform.Ledger;
 /// it is a savepoint inside the writer's <c>BEGIN IMMEDIATE</c> batch transaction; on PostgreSQL one READ COMMITTED
 /// transaction of its own. The same SQL runs on both: this type hides only parameter and column encodings (SQLite
 /// keeps Guids as lowercase text and timestamps as Unix ms) and <c>FOR UPDATE</c>, which SQLite lacks and does not need
-/// (its writer holds the database lock).
+/// (its writer holds the database lock). On PostgreSQL, writes whose row count nobody reads (<see cref="WriteAsync"/>) are
+/// queued and sent in one batch with the next statement that returns something, and the last ones with <c>COMMIT</c>:
+/// fewer round trips, and the hot rows (budget, wallet) stay locked for less time.
 /// </summary>
 internal sealed class MoneyTx
 {
     private readonly MoneyDatabase _database;
     private readonly Func<string, DbCommand> _command;
+    private readonly List<DbCommand> _pending = [];
+    private bool _begun;
 
-    public MoneyTx(MoneyDatabase database, DbConnection connection, DbTransaction transaction, Func<string, DbCommand> command)
+    public MoneyTx(MoneyDatabase database, DbConnection connection, Func<string, DbCommand> command)
     {
         _database = database;
         Connection = connection;
-        Transaction = transaction;
         _command = command;
     }
 
     public DbConnection Connection { get; }
-
-    public DbTransaction Transaction { get; }
 
     public bool IsSqlite => _database.IsSqlite;
 
@@ -107,14 +109,144 @@ internal sealed class MoneyTx
     public static string? GetStringOrNull(DbDataReader reader, int ordinal) =>
         reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
 
-    /// <summary>Inserts an entity with the columns and conversions of the EF model.</summary>
-    public async ValueTask InsertAsync<T>(T entity, CancellationToken cancellationToken)
+    /// <summary>Inserts an entity with the columns and conversions of the EF model (queued on PostgreSQL).</summary>
+    public ValueTask InsertAsync<T>(T entity, CancellationToken cancellationToken)
         where T : class
     {
         var inserter = _database.Inserter<T>();
         var command = Command(inserter.Sql);
         inserter.Bind(command, entity);
-        await command.ExecuteNonQueryAsync(cancellationToken);
+        return WriteAsync(command, cancellationToken);
+    }
+
+    /// <summary>A statement whose result nobody reads: run now (SQLite) or queued for the next round trip (PostgreSQL).</summary>
+    public async ValueTask WriteAsync(DbCommand command, CancellationToken cancellationToken)
+    {
+        if (IsSqlite)
+        {
+            await command.ExecuteNonQueryAsync(cancellationToken);
+        }
+        else
+        {
+            _pending.Add(command);
+        }
+    }
+
+    /// <summary>Runs a statement (after the queued ones) and returns the number of rows it changed.</summary>
+    public async ValueTask<int> CountAsync(DbCommand command, CancellationToken cancellationToken)
+    {
+        if (IsSqlite)
+        {
+            return await command.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        await using var batch = Batch(command);
+        await batch.ExecuteNonQueryAsync(cancellationToken);
+        return batch.BatchCommands[^1].RecordsAffected;
+    }
+
+    /// <summary>Runs queries (after the queued writes); the reader has one result set per query.</summary>
+    public async ValueTask<DbDataReader> ReadAsync(DbCommand command, CancellationToken cancellationToken, DbCommand? second = null)
+    {
+        if (IsSqlite)
+        {
+            if (second is not null)
+            {
+                throw new InvalidOperationException("SQLite runs one query at a time.");
+            }
+
+            return await command.ExecuteReaderAsync(cancellationToken);
+        }
+
+        // Queued writes have no result set, so the reader starts at this query's rows (Npgsql skips the others).
+        var batch = Batch(command, second);
+        return await batch.ExecuteReaderAsync(cancellationToken);
+    }
+
+    /// <summary>The first column of the first row, or null.</summary>
+    public async ValueTask<object?> ScalarAsync(DbCommand command, CancellationToken cancellationToken)
+    {
+        await using var r = await ReadAsync(command, cancellationToken);
+        return await r.ReadAsync(cancellationToken) && !r.IsDBNull(0) ? r.GetValue(0) : null;
+    }
+
+    /// <summary>PostgreSQL: sends the queued writes and COMMIT in one round trip.</summary>
+    internal async ValueTask CommitAsync(CancellationToken cancellationToken)
+    {
+        if (!_begun && _pending.Count == 0)
+        {
+            return;
+        }
+
+        await using var batch = Batch(null);
+        batch.BatchCommands.Add(new NpgsqlBatchCommand("COMMIT"));
+        await batch.ExecuteNonQueryAsync(cancellationToken);
+        _begun = false;
+    }
+
+    /// <summary>PostgreSQL: rolls back what was sent (releasing its locks); the next statement begins a new transaction.</summary>
+    internal async ValueTask RestartAsync()
+    {
+        if (EventsWritten > 0)
+        {
+            throw new InvalidOperationException("Restart before any event was written.");
+        }
+
+        await RollbackAsync();
+    }
+
+    /// <summary>PostgreSQL: drops the queued writes and rolls back what was sent.</summary>
+    internal async ValueTask RollbackAsync()
+    {
+        _pending.Clear();
+        if (_begun && Connection.State == ConnectionState.Open)
+        {
+            _begun = false;
+            await using var rollback = new NpgsqlCommand("ROLLBACK", (NpgsqlConnection)Connection);
+            await rollback.ExecuteNonQueryAsync(CancellationToken.None);
+        }
+    }
+
+    // The transaction is begun by the first batch (BEGIN travels with the first statements), READ COMMITTED by default.
+    private NpgsqlBatch Batch(DbCommand? last, DbCommand? second = null)
+    {
+        var batch = new NpgsqlBatch((NpgsqlConnection)Connection);
+        if (!_begun)
+        {
+            batch.BatchCommands.Add(new NpgsqlBatchCommand("BEGIN"));
+            _begun = true;
+        }
+
+        foreach (var command in _pending)
+        {
+            batch.BatchCommands.Add(ToBatchCommand(command));
+        }
+
+        _pending.Clear();
+        if (last is not null)
+        {
+            batch.BatchCommands.Add(ToBatchCommand(last));
+        }
+
+        if (second is not null)
+        {
+            batch.BatchCommands.Add(ToBatchCommand(second));
+        }
+
+        return batch;
+    }
+
+    private static NpgsqlBatchCommand ToBatchCommand(DbCommand command)
+    {
+        var batchCommand = new NpgsqlBatchCommand(command.CommandText);
+        var parameters = command.Parameters.Cast<NpgsqlParameter>().ToArray();
+        command.Parameters.Clear();
+        foreach (var p in parameters)
+        {
+            batchCommand.Parameters.Add(p);
+        }
+
+        return batchCommand;
     }
 
     private MoneyTx Add(DbCommand command, string name, object? value, DbType type)

@@ -1,4 +1,3 @@
-using System.Data;
 using System.Data.Common;
 using Assistiv.Platform.Common;
 using Assistiv.Platform.Outbox;
@@ -10,7 +9,8 @@ namespace Assistiv.Platform.Ledger;
 /// Money operations on PostgreSQL: one READ COMMITTED transaction each on a pooled connection. Concurrency control is
 /// the row locks taken by the conditional UPDATEs and by <c>FOR UPDATE</c> where a read precedes a write (STYLE.md §5);
 /// every operation locks budget before hold before wallet, so operations do not deadlock each other, and a deadlock or
-/// serialization failure with other code is retried.
+/// serialization failure with other code is retried. <see cref="MoneyTx"/> batches the statements, so a settlement is
+/// three round trips and the shared wallet row stays locked for one round trip plus the commit.
 /// </summary>
 internal sealed class PostgresMoneyExecutor : IMoneyExecutor, IAsyncDisposable
 {
@@ -42,13 +42,11 @@ internal sealed class PostgresMoneyExecutor : IMoneyExecutor, IAsyncDisposable
         for (var attempt = 1; ; attempt++)
         {
             await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
-            await using var transaction = await connection.BeginTransactionAsync(IsolationLevel.ReadCommitted, cancellationToken);
             var commands = new List<DbCommand>();
-            var tx = new MoneyTx(_database, connection, transaction, sql =>
+            var tx = new MoneyTx(_database, connection, sql =>
             {
                 var command = connection.CreateCommand();
                 command.CommandText = sql;
-                command.Transaction = transaction;
                 commands.Add(command);
                 return command;
             })
@@ -60,11 +58,11 @@ internal sealed class PostgresMoneyExecutor : IMoneyExecutor, IAsyncDisposable
                 var result = await operation(tx, cancellationToken);
                 if (tx.Aborted)
                 {
-                    await transaction.RollbackAsync(cancellationToken);
+                    await tx.RollbackAsync();
                 }
                 else
                 {
-                    await transaction.CommitAsync(cancellationToken);
+                    await tx.CommitAsync(cancellationToken);
                     if (tx.EventsWritten > 0)
                     {
                         _signal.Nudge();
@@ -73,9 +71,16 @@ internal sealed class PostgresMoneyExecutor : IMoneyExecutor, IAsyncDisposable
 
                 return result;
             }
-            catch (PostgresException ex) when (attempt < MaxAttempts && ex.SqlState is PostgresErrorCodes.SerializationFailure or PostgresErrorCodes.DeadlockDetected)
+            catch (Exception ex)
             {
-                // Rolled back by the server; run the operation again from the start.
+                await SafeRollbackAsync(tx);
+                if (attempt < MaxAttempts && ex is PostgresException { SqlState: PostgresErrorCodes.SerializationFailure or PostgresErrorCodes.DeadlockDetected })
+                {
+                    // Rolled back; run the operation again from the start.
+                    continue;
+                }
+
+                throw;
             }
             finally
             {
@@ -88,4 +93,16 @@ internal sealed class PostgresMoneyExecutor : IMoneyExecutor, IAsyncDisposable
     }
 
     public ValueTask DisposeAsync() => _dataSource.DisposeAsync();
+
+    private static async Task SafeRollbackAsync(MoneyTx tx)
+    {
+        try
+        {
+            await tx.RollbackAsync();
+        }
+        catch (Exception ex) when (ex is NpgsqlException or InvalidOperationException)
+        {
+            // A broken connection is discarded by the pool; the server rolls the transaction back when it drops.
+        }
+    }
 }

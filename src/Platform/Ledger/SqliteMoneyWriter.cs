@@ -148,7 +148,7 @@ internal sealed partial class SqliteMoneyWriter : IMoneyExecutor, IHostedService
             {
                 // Microsoft.Data.Sqlite's default (deferred: false) issues BEGIN IMMEDIATE, waiting up to DefaultTimeout.
                 transaction = connection.BeginTransaction();
-                var tx = new MoneyTx(_database, connection, transaction, sql => Command(commands, connection, transaction, sql));
+                var tx = new MoneyTx(_database, connection, sql => Command(commands, connection, transaction, sql));
                 var events = 0;
                 foreach (var work in batch)
                 {

@@ -40,7 +40,7 @@ public sealed class MeteredToolCallMeter : IToolCallMeter
         {
             var suspended = tx.Command("SELECT is_suspended FROM budgets WHERE end_user_id = @eu AND platform_id = @p AND is_active");
             tx.Add(suspended, "@eu", request.EndUserId).Add(suspended, "@p", request.PlatformId);
-            if (await suspended.ExecuteScalarAsync(ct) is { } flag && Convert.ToBoolean(flag, CultureInfo.InvariantCulture))
+            if (await tx.ScalarAsync(suspended, ct) is { } flag && Convert.ToBoolean(flag, CultureInfo.InvariantCulture))
             {
                 return new ToolAdmission(ToolAdmissionStatus.BudgetSuspended, FreeSlot: false, HoldId: null);
             }
@@ -53,7 +53,7 @@ public sealed class MeteredToolCallMeter : IToolCallMeter
 
             var markupCommand = tx.Command("SELECT markup_percentage FROM platforms WHERE id = @p");
             tx.Add(markupCommand, "@p", request.PlatformId);
-            var markup = await markupCommand.ExecuteScalarAsync(ct) switch
+            var markup = await tx.ScalarAsync(markupCommand, ct) switch
             {
                 decimal d => d,
                 string s => decimal.Parse(s, NumberStyles.Number, CultureInfo.InvariantCulture),
@@ -110,7 +110,7 @@ public sealed class MeteredToolCallMeter : IToolCallMeter
                     ? "UPDATE mcp_free_tier SET settled_free = settled_free + 1, claimed_free = claimed_free - 1 WHERE platform_id = @p AND month = @m AND claimed_free > 0"
                     : "UPDATE mcp_free_tier SET claimed_free = claimed_free - 1 WHERE platform_id = @p AND month = @m AND claimed_free > 0");
                 tx.Add(moved, "@p", request.PlatformId).Add(moved, "@m", month);
-                var n = await moved.ExecuteNonQueryAsync(ct);
+                var n = await tx.CountAsync(moved, ct);
                 log.BillingStatus = completion.Success && n == 1 ? "free_tier" : "not_billed";
                 await tx.InsertAsync(log, ct);
             }
@@ -149,7 +149,7 @@ public sealed class MeteredToolCallMeter : IToolCallMeter
             var claim = tx.Command(
                 "UPDATE mcp_free_tier SET claimed_free = claimed_free + 1 WHERE platform_id = @p AND month = @m AND settled_free + claimed_free < @limit");
             tx.Add(claim, "@p", platformId).Add(claim, "@m", month).Add(claim, "@limit", _options.FreeCallsPerMonth);
-            if (await claim.ExecuteNonQueryAsync(ct) == 1)
+            if (await tx.CountAsync(claim, ct) == 1)
             {
                 return true;
             }
@@ -161,7 +161,7 @@ public sealed class MeteredToolCallMeter : IToolCallMeter
 
             var insert = tx.Command("INSERT INTO mcp_free_tier (platform_id, month, settled_free, claimed_free) VALUES (@p, @m, 0, 0) ON CONFLICT DO NOTHING");
             tx.Add(insert, "@p", platformId).Add(insert, "@m", month);
-            if (await insert.ExecuteNonQueryAsync(ct) == 0)
+            if (await tx.CountAsync(insert, ct) == 0)
             {
                 // The row existed: the tier is used up.
                 break;

@@ -25,7 +25,7 @@ internal static class WalletLedger
     {
         var command = tx.Command($"SELECT {Columns} FROM wallets WHERE platform_id = @p{tx.ForUpdate}");
         tx.Add(command, "@p", platformId);
-        await using var r = await command.ExecuteReaderAsync(cancellationToken);
+        await using var r = await tx.ReadAsync(command, cancellationToken);
         if (!await r.ReadAsync(cancellationToken))
         {
             return null;
@@ -58,7 +58,7 @@ internal static class WalletLedger
 
         var exists = tx.Command("SELECT 1 FROM platforms WHERE id = @p");
         tx.Add(exists, "@p", platformId);
-        if (await exists.ExecuteScalarAsync(cancellationToken) is null)
+        if (await tx.ScalarAsync(exists, cancellationToken) is null)
         {
             throw new InvalidOperationException("Unknown platform.");
         }
@@ -67,7 +67,7 @@ internal static class WalletLedger
             "INSERT INTO wallets (id, platform_id, balance_micros, reserved_micros, low_balance_threshold_micros, low_balance_armed, is_active, created_at, updated_at) "
             + "VALUES (@id, @p, 0, 0, NULL, TRUE, TRUE, @now, @now) ON CONFLICT DO NOTHING");
         tx.Add(insert, "@id", Guid.CreateVersion7(tx.Now)).Add(insert, "@p", platformId).Add(insert, "@now", tx.Now);
-        await insert.ExecuteNonQueryAsync(cancellationToken);
+        await tx.CountAsync(insert, cancellationToken);
         return await LoadAsync(tx, platformId, cancellationToken) ?? throw new InvalidOperationException("Wallet missing after insert.");
     }
 
@@ -116,7 +116,7 @@ internal static class WalletLedger
     {
         var c = tx.Command("UPDATE wallets SET low_balance_armed = @a WHERE id = @id");
         tx.Add(c, "@a", armed).Add(c, "@id", walletId);
-        await c.ExecuteNonQueryAsync(cancellationToken);
+        await tx.WriteAsync(c, cancellationToken);
     }
 
     /// <summary>
@@ -132,7 +132,7 @@ internal static class WalletLedger
         long balance;
         long? threshold;
         bool armed;
-        await using (var r = await c.ExecuteReaderAsync(cancellationToken))
+        await using (var r = await tx.ReadAsync(c, cancellationToken))
         {
             if (!await r.ReadAsync(cancellationToken))
             {

@@ -52,7 +52,7 @@ public sealed class WalletService
             var c = tx.Command(MoneyTx.UpdateReturning(tx.IsSqlite, "UPDATE wallets SET balance_micros = balance_micros + @a, updated_at = @now WHERE id = @id",
                 "balance_micros", "wallets", "id = @id"));
             tx.Add(c, "@a", amountMicros).Add(c, "@now", tx.Now).Add(c, "@id", w.Id);
-            w.BalanceMicros = (long)(await c.ExecuteScalarAsync(ct))!;
+            w.BalanceMicros = Convert.ToInt64(await tx.ScalarAsync(c, ct), System.Globalization.CultureInfo.InvariantCulture);
             w.UpdatedAt = tx.Now;
             var (row, armed) = await WalletLedger.AppendAsync(tx, w.Id, platformId, w.BalanceMicros, amountMicros, w.LowBalanceThresholdMicros,
                 w.LowBalanceArmed, LedgerTypes.WalletTopUp, description, null, requestId, metadataJson, ct);
@@ -76,7 +76,7 @@ public sealed class WalletService
             var w = await WalletLedger.LoadOrCreateAsync(tx, platformId, ct);
             var c = tx.Command("UPDATE wallets SET low_balance_threshold_micros = @t, low_balance_armed = TRUE, updated_at = @now WHERE id = @id");
             tx.Add(c, "@t", thresholdMicros).Add(c, "@now", tx.Now).Add(c, "@id", w.Id);
-            await c.ExecuteNonQueryAsync(ct);
+            await tx.WriteAsync(c, ct);
             w.LowBalanceThresholdMicros = thresholdMicros;
             w.LowBalanceArmed = true;
             w.UpdatedAt = tx.Now;

@@ -35,7 +35,7 @@ public abstract class LedgerInvariantTests : IAsyncLifetime
     {
         for (var seed = firstSeed; seed < firstSeed + Seeds; seed++)
         {
-            await RunSequenceAsync(seed, negative, steps: 60);
+            await RunSequenceAsync(seed, negative, steps: 50);
         }
     }
 
@@ -178,12 +178,12 @@ public sealed class LedgerInvariantSqliteTests : LedgerInvariantTests
 {
     protected override string Database => "sqlite";
 
-    protected override int Seeds => 25;
+    protected override int Seeds => 15;
 }
 
 public sealed class LedgerInvariantPostgresTests : LedgerInvariantTests
 {
     protected override string Database => "postgres";
 
-    protected override int Seeds => 10;
+    protected override int Seeds => 6;
 }
