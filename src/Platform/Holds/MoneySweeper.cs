@@ -22,6 +22,7 @@ internal sealed partial class MoneySweeper : BackgroundService
     private readonly TimeProvider _time;
     private readonly MoneyOptions _options;
     private readonly ILogger<MoneySweeper> _logger;
+    private PeriodicTimer? _timer;
 
     public MoneySweeper(IDbContextFactory<PlatformDbContext> db, HoldService holds, BudgetService budgets, TimeProvider time,
         IOptions<MoneyOptions> options, ILogger<MoneySweeper> logger)
@@ -55,9 +56,23 @@ internal sealed partial class MoneySweeper : BackgroundService
         return (holds, budgets);
     }
 
+    public override Task StartAsync(CancellationToken cancellationToken)
+    {
+        // Made before the host finishes starting (ExecuteAsync runs on a background thread), so the first interval
+        // counts from start-up on the injected clock.
+        _timer = new PeriodicTimer(_options.SweepInterval, _time);
+        return base.StartAsync(cancellationToken);
+    }
+
+    public override void Dispose()
+    {
+        _timer?.Dispose();
+        base.Dispose();
+    }
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        using var timer = new PeriodicTimer(_options.SweepInterval, _time);
+        var timer = _timer ?? throw new InvalidOperationException("StartAsync was not called.");
         try
         {
             while (await timer.WaitForNextTickAsync(stoppingToken))

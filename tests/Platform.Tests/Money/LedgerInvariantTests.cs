@@ -178,12 +178,12 @@ public sealed class LedgerInvariantSqliteTests : LedgerInvariantTests
 {
     protected override string Database => "sqlite";
 
-    protected override int Seeds => 15;
+    protected override int Seeds => 12;
 }
 
 public sealed class LedgerInvariantPostgresTests : LedgerInvariantTests
 {
     protected override string Database => "postgres";
 
-    protected override int Seeds => 6;
+    protected override int Seeds => 5;
 }
