@@ -1,6 +1,7 @@
 using Assistiv.McpServer.Cli;
 using Assistiv.McpServer.Endpoints;
 using Assistiv.McpServer.Endpoints.Health;
+using Assistiv.McpServer.Endpoints.OAuth;
 using Assistiv.McpServer.Hosting;
 
 if (GatewayCli.Handles(args))
@@ -11,6 +12,7 @@ if (GatewayCli.Handles(args))
 var builder = WebApplication.CreateBuilder(GatewayCli.ServeArgs(args));
 builder.AddGatewayHost();
 builder.AddPlatform();
+builder.AddOAuthBroker();
 builder.AddGatewayServices();
 
 var app = builder.Build();
@@ -18,5 +20,6 @@ app.UseGatewayPipeline();
 app.MapHealth();
 app.MapPlatformsApi();
 app.MapMeApi();
+app.MapOAuthApi();
 
 return await GatewayCli.RunHostAsync(app);

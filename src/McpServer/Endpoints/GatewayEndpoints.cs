@@ -1,4 +1,5 @@
 using Assistiv.McpServer.Auth;
+using Assistiv.McpServer.Endpoints.Connections;
 using Assistiv.McpServer.Endpoints.Me;
 using Assistiv.McpServer.Endpoints.Platforms;
 
@@ -13,6 +14,7 @@ internal static class GatewayEndpoints
         platform.MapPlatform();
         platform.MapApiKeys();
         platform.MapEndUsers();
+        platform.MapConnections();
         return app;
     }
 
@@ -20,6 +22,7 @@ internal static class GatewayEndpoints
     {
         var me = app.MapGroup("/v1/me").RequireAuthorization(GatewayAuth.EndUser);
         me.MapMe();
+        me.MapMeConnections();
         return app;
     }
 }

@@ -25,6 +25,7 @@ internal static class GatewayHostExtensions
         builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = BodySizeLimitMiddleware.InferenceLimit);
 
         services.Configure<JsonOptions>(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, GatewayJsonContext.Default));
+        services.Configure<JsonOptions>(o => o.SerializerOptions.TypeInfoResolverChain.Add(Endpoints.OAuth.OAuthJsonContext.Default));
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         services.AddExceptionHandler<GatewayExceptionHandler>();
         services.AddProblemDetails();
@@ -43,9 +44,8 @@ internal static class GatewayHostExtensions
     /// <summary>Composes the inner projects' services (connectors, OAuth broker, MCP).</summary>
     public static WebApplicationBuilder AddGatewayServices(this WebApplicationBuilder builder)
     {
-        // Temporary until the connector catalogue and OAuth broker land in this branch.
+        // Temporary until the connector catalogue lands in this branch. IConnectionRevoker comes from AddOAuthBroker().
         builder.Services.AddSingleton<Endpoints.Platforms.IToolNames, NoToolNames>();
-        builder.Services.AddSingleton<Assistiv.Platform.Connections.IConnectionRevoker, NoConnections>();
         return builder;
     }
 
@@ -85,12 +85,5 @@ internal static class GatewayHostExtensions
         public bool IsTool(string name) => false;
 
         public bool IsApp(string app) => false;
-    }
-
-    private sealed class NoConnections : Assistiv.Platform.Connections.IConnectionRevoker
-    {
-        public Task RevokeAllForEndUserAsync(Guid platformId, Guid endUserId, CancellationToken cancellationToken) => Task.CompletedTask;
-
-        public Task RevokeAllForAppAsync(Guid platformId, string app, CancellationToken cancellationToken) => Task.CompletedTask;
     }
 }
