@@ -57,6 +57,8 @@ public static class OAuthBrokerHostBuilderExtensions
         services.TryAddSingleton<IConnectionEvents, NoConnectionEvents>();
         services.TryAddSingleton<ConnectionRevoker>();
         services.TryAddSingleton<IConnectionRevoker>(static sp => sp.GetRequiredService<ConnectionRevoker>());
+        services.TryAddSingleton<OAuthPurgeService>();
+        services.AddHostedService(static sp => sp.GetRequiredService<OAuthPurgeService>());
         services.TryAddSingleton(static sp => new OAuthConnectService(
             sp.GetRequiredService<IDbContextFactory<PlatformDbContext>>(), sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<McpAppStore>(), sp.GetRequiredService<IProviderDirectory>(), sp.GetRequiredService<TokenVault>(),

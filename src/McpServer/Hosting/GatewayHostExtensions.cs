@@ -1,4 +1,5 @@
 using Assistiv.McpServer.Auth;
+using Assistiv.McpServer.Endpoints.OAuth;
 using Assistiv.McpServer.Errors;
 using Assistiv.McpServer.Json;
 using Assistiv.Platform.Keys;
@@ -25,9 +26,10 @@ internal static class GatewayHostExtensions
         builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = BodySizeLimitMiddleware.InferenceLimit);
 
         services.Configure<JsonOptions>(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, GatewayJsonContext.Default));
-        services.Configure<JsonOptions>(o => o.SerializerOptions.TypeInfoResolverChain.Add(Endpoints.OAuth.OAuthJsonContext.Default));
+        services.Configure<JsonOptions>(o => o.SerializerOptions.TypeInfoResolverChain.Add(OAuthJsonContext.Default));
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         services.AddExceptionHandler<GatewayExceptionHandler>();
+        services.AddSensitiveQueryLogRedaction();
         services.AddProblemDetails();
 
         services.AddAuthentication(GatewayAuth.Scheme)
