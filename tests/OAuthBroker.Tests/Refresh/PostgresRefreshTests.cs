@@ -1,5 +1,6 @@
 using Assistiv.Connectors.Registry;
 using Assistiv.OAuthBroker.Tests.TestSupport;
+using Assistiv.Tests.Common;
 using Microsoft.AspNetCore.DataProtection;
 
 namespace Assistiv.OAuthBroker.Tests.Refresh;
@@ -11,7 +12,7 @@ namespace Assistiv.OAuthBroker.Tests.Refresh;
 public sealed class PostgresRefreshTests : IAsyncLifetime
 {
     private readonly GitHubFake _github = new();
-    private TestPostgres _pg = null!;
+    private PostgresTestDatabase _pg = null!;
     private BrokerHarness _a = null!;
     private BrokerHarness _b = null!;
     private Guid _platform;
@@ -19,7 +20,7 @@ public sealed class PostgresRefreshTests : IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
-        _pg = await TestPostgres.CreateAsync(TestContext.Current.CancellationToken);
+        _pg = await PostgresTestDatabase.CreateAsync(TestContext.Current.CancellationToken);
         var time = BrokerHarness.NewClock();
         var keys = new EphemeralDataProtectionProvider();
         _a = await BrokerHarness.CreateAsync(time, _github.Settings(), _pg.ConnectionString, keys);
