@@ -74,6 +74,44 @@ public sealed class PostgresRefreshTests : IAsyncLifetime
         Assert.Single(_github.TokenRequests());
     }
 
+    [Theory]
+    // API.md §9.5: after 20 s the caller re-reads and uses the stored token if valid > 30 s, else upstream_unavailable.
+    [InlineData(240, AccessTokenStatus.Ok)]
+    [InlineData(45, AccessTokenStatus.Unavailable)]
+    public async Task Waiter_FollowsTheTimeoutRule_WhenAnotherInstanceHoldsTheLockFor20Seconds(int secondsLeft, AccessTokenStatus expected)
+    {
+        await _a.SeedConnectionAsync(Github, "ghu_1", "ghr_1", _a.Time.GetUtcNow().AddSeconds(secondsLeft));
+        _github.Refresh("ghr_1", "ghu_2", "ghr_2");
+        Guid id;
+        await using (var db = await _a.DbAsync())
+        {
+            id = db.Connections.Single(c => c.EndUserId == _user).Id;
+        }
+
+        // Another instance is mid-refresh: it holds the connection's advisory lock.
+        await using var other = new Npgsql.NpgsqlConnection(_pg.ConnectionString);
+        await other.OpenAsync(TestContext.Current.CancellationToken);
+        await using (var take = new Npgsql.NpgsqlCommand("SELECT pg_advisory_lock(@k)", other))
+        {
+            take.Parameters.AddWithValue("k", Assistiv.OAuthBroker.Refresh.AccessTokenSource.LockKey(id));
+            await take.ExecuteNonQueryAsync(TestContext.Current.CancellationToken);
+        }
+
+        var call = _b.Get<IAccessTokenSource>().GetAccessTokenAsync(Github, TestContext.Current.CancellationToken).AsTask();
+        await Assistiv.Tests.Common.TestConstants.WaitUntilAsync(async () =>
+        {
+            await using var probe = new Npgsql.NpgsqlCommand("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted", other);
+            return (long)(await probe.ExecuteScalarAsync(TestContext.Current.CancellationToken))! > 0;
+        }, cancellationToken: TestContext.Current.CancellationToken);
+        _b.Time.Advance(TimeSpan.FromSeconds(20));
+        var result = await call.WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken);
+
+        Assert.Equal(expected, result.Status);
+        Assert.Equal(expected == AccessTokenStatus.Ok ? "ghu_1" : null, result.AccessToken);
+        Assert.Empty(_github.TokenRequests());
+        Assert.Equal(1, (await _a.ConnectionAsync(Github))!.TokenVersion);
+    }
+
     [Fact]
     public async Task BadRefreshToken_MarksNeedsReauth_OnPostgres()
     {

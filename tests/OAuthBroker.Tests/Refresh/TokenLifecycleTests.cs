@@ -177,6 +177,28 @@ public sealed class TokenLifecycleTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Get_IsUnavailable_WhenTheRefreshCallTimesOutAfter15Seconds()
+    {
+        await SeedExpiringAsync();
+        var release = new TaskCompletionSource();
+        var arrived = _github.HangTokenRequests(release);
+        var before = (await _h.ConnectionAsync(Github))!;
+
+        var call = GetAsync().AsTask();
+        await arrived.WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken);
+        // API.md §9.5: the refresh HTTP call times out after 15 s (before the caller's 20 s wait ends).
+        _h.Time.Advance(TimeSpan.FromSeconds(15));
+        var result = await call.WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken);
+        release.SetResult();
+
+        Assert.Equal(AccessTokenStatus.Unavailable, result.Status);
+        var after = (await _h.ConnectionAsync(Github))!;
+        Assert.Equal(before.TokenVersion, after.TokenVersion);
+        Assert.Equal(before.TokensProtected, after.TokensProtected);
+        Assert.Equal("connected", after.Status);
+    }
+
+    [Fact]
     public async Task RefreshStorm_SendsExactlyOneRefresh_AndEveryCallerGetsTheNewToken()
     {
         await SeedExpiringAsync();

@@ -103,6 +103,23 @@ internal sealed class GitHubFake : IDisposable
             .RespondWith(Response.Create().WithStatusCode(status).WithBody("<html>Bad gateway</html>"));
     }
 
+    /// <summary>
+    /// Token requests that reach the fake and then hang until the test releases them (answering 502). Returns a task
+    /// that completes when the first request arrived.
+    /// </summary>
+    public Task HangTokenRequests(TaskCompletionSource release)
+    {
+        var arrived = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        Server.Given(Request.Create().WithPath(TokenPath).UsingPost())
+            .RespondWith(Response.Create().WithCallback(async _ =>
+            {
+                arrived.TrySetResult();
+                await release.Task.WaitAsync(TimeSpan.FromSeconds(60));
+                return new WireMock.ResponseMessage { StatusCode = 502 };
+            }));
+        return arrived.Task;
+    }
+
     public void User(string accessToken, string login)
     {
         Server.Given(Request.Create().WithPath("/user").UsingGet().WithHeader("Authorization", "Bearer " + accessToken))
