@@ -137,8 +137,20 @@ public sealed partial class OAuthCallbackService
         }
 
         var endpoints = _providers.Resolve(provider, activation);
-        var client = new ClientCredentials(activation.ClientId, _vault.UnprotectClientSecret(activation.ClientSecretProtected));
-        var verifier = row.CodeVerifierProtected is null ? null : _vault.UnprotectVerifier(row.CodeVerifierProtected);
+        ClientCredentials client;
+        string? verifier;
+        try
+        {
+            client = new ClientCredentials(activation.ClientId, _vault.UnprotectClientSecret(activation.ClientSecretProtected));
+            verifier = row.CodeVerifierProtected is null ? null : _vault.UnprotectVerifier(row.CodeVerifierProtected);
+        }
+        catch (System.Security.Cryptography.CryptographicException)
+        {
+            // The key ring no longer decrypts the client secret or the verifier: no exchange is possible.
+            LogExchangeFailed(_logger, row.App, row.EndUserId, "undecryptable_secret");
+            return Fail(redirectBase, row, "token_exchange_failed");
+        }
+
         var issuedAt = _time.UtcNowMs();
         var answer = await _tokens.ExchangeCodeAsync(provider, endpoints, client, code, OAuthConnectService.CallbackUrl(_gateway), verifier, cancellationToken);
         if (!answer.Succeeded)
@@ -165,7 +177,16 @@ public sealed partial class OAuthCallbackService
             await _revoker.RevokeAsync(provider, endpoints, client, previous.AccessToken, ct);
         }
 
-        await _events.ConnectedAsync(connection, row.ElicitationId, ct);
+        try
+        {
+            await _events.ConnectedAsync(connection, row.ElicitationId, ct);
+        }
+        catch (Exception ex)
+        {
+            // The connection is stored; a failed notification must not turn the connect into an error page.
+            LogEventFault(_logger, row.App, ex.GetType().Name);
+        }
+
         return new CallbackOutcome(PlatformRedirect.Connected(redirectBase, row.App, label), row.App, CallbackOutcome.Connected, label);
     }
 
@@ -300,6 +321,9 @@ public sealed partial class OAuthCallbackService
 
     [LoggerMessage(2, LogLevel.Information, "OAuth callback for {App} of end user {EndUserId} failed: {Code}.")]
     private static partial void LogFailed(ILogger logger, string app, Guid endUserId, string code);
+
+    [LoggerMessage(4, LogLevel.Warning, "A connect notification for {App} failed ({Fault}).")]
+    private static partial void LogEventFault(ILogger logger, string app, string fault);
 
     [LoggerMessage(3, LogLevel.Warning, "Code exchange for {App} of end user {EndUserId} failed: {ProviderCode}.")]
     private static partial void LogExchangeFailed(ILogger logger, string app, Guid endUserId, string providerCode);
