@@ -117,19 +117,37 @@ internal static partial class CatalogueParser
                     errors.Add($"{path}.id: app id '{app.Id}' is used twice; app ids must be unique.");
                 }
 
-                foreach (var tool in app.Tools)
+                apps.Add(app);
+            }
+
+            // Names are checked on the raw file, so a duplicate is reported even when either tool has other errors.
+            index = 0;
+            foreach (var appElement in appsElement.EnumerateArray())
+            {
+                var path = $"apps[{index++}]";
+                if (appElement.ValueKind != JsonValueKind.Object || !appElement.TryGetProperty("tools", out var tools) || tools.ValueKind != JsonValueKind.Array)
                 {
-                    if (toolNames.TryGetValue(tool.Name, out var first))
+                    continue;
+                }
+
+                var t = 0;
+                foreach (var tool in tools.EnumerateArray())
+                {
+                    var toolPath = $"{path}.tools[{t++}]";
+                    if (tool.ValueKind != JsonValueKind.Object || tool.Str("name") is not { } name)
                     {
-                        errors.Add($"{path}: tool name '{tool.Name}' is already used at {first}; tool names must be unique.");
+                        continue;
+                    }
+
+                    if (toolNames.TryGetValue(name, out var first))
+                    {
+                        errors.Add($"{toolPath}: tool name '{name}' is already used at {first}; tool names must be unique.");
                     }
                     else
                     {
-                        toolNames[tool.Name] = $"{path} ({app.Id})";
+                        toolNames[name] = toolPath;
                     }
                 }
-
-                apps.Add(app);
             }
 
             if (toolNames.Count > ConnectorCatalogue.MaxTools)

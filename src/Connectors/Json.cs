@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
-namespace Assistiv.Connectors.GitHub;
+namespace Assistiv.Connectors;
 
 /// <summary>Small readers over GitHub's JSON and the validated tool arguments.</summary>
 internal static class Json
