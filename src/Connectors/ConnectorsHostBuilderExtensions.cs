@@ -52,7 +52,10 @@ public static class ConnectorsHostBuilderExtensions
         services.TryAddSingleton<CachePolicy>();
         services.TryAddSingleton<McpAppStore>();
 
+        // RemoveAllLoggers: the factory's Trace-level header log redacts its message but carries the raw header values
+        // (the user's bearer token) in its structured state, which structured sinks would write out.
         services.AddHttpClient(GitHubConnector.HttpClientName)
+            .RemoveAllLoggers()
             .ConfigurePrimaryHttpMessageHandler(static () => new SocketsHttpHandler
             {
                 // Octokit follows redirects itself (and drops Authorization on a host change).
@@ -63,6 +66,7 @@ public static class ConnectorsHostBuilderExtensions
                 PooledConnectionLifetime = TimeSpan.FromMinutes(5),
             });
         services.AddHttpClient(GitHubConnector.GuardedHttpClientName)
+            .RemoveAllLoggers()
             .ConfigurePrimaryHttpMessageHandler(static sp =>
             {
                 var handler = OutboundTargetGuard.CreateHandler(sp.GetRequiredService<IOptions<OutboundGuardOptions>>().Value.AllowPrivateTargets);

@@ -110,7 +110,7 @@ public sealed class BrokerHarness : IAsyncDisposable
         var sb = new System.Text.StringBuilder();
         foreach (var record in Logs.GetSnapshot())
         {
-            sb.AppendLine(record.Message);
+            sb.Append('[').Append(record.Category).Append("] ").AppendLine(record.Message);
             if (record.Exception is not null)
             {
                 sb.AppendLine(record.Exception.ToString());
