@@ -254,7 +254,7 @@ public sealed class GitHubErrorTests
     {
         using var gh = new GitHubFake();
         gh.Server.Given(GitHubFake.Request("GET", "/user"))
-            .RespondWith(GitHubFake.Json(200, Fixtures.GitHub("user")).WithDelay(TimeSpan.FromSeconds(20)));
+            .RespondWith(GitHubFake.Json(200, Fixtures.GitHub("user")).WithDelay(TimeSpan.FromSeconds(5)));
         await using var h = await BrokerHarness.CreateAsync(Ct, gh.Configuration());
 
         var call = h.CallAsync("github_get_me", "{}", Ct);
@@ -272,7 +272,7 @@ public sealed class GitHubErrorTests
     {
         using var gh = new GitHubFake();
         gh.Server.Given(GitHubFake.Request("GET", "/user"))
-            .RespondWith(GitHubFake.Json(200, Fixtures.GitHub("user")).WithDelay(TimeSpan.FromSeconds(20)));
+            .RespondWith(GitHubFake.Json(200, Fixtures.GitHub("user")).WithDelay(TimeSpan.FromSeconds(5)));
         await using var h = await BrokerHarness.CreateAsync(Ct, gh.Configuration());
         using var client = CancellationTokenSource.CreateLinkedTokenSource(Ct);
 
