@@ -11,10 +11,10 @@ internal static partial class UpstreamText
 {
     public const int MaxMessageLength = 300;
 
-    // Provider token shapes (GitHub gh*_ and github_pat_, Slack xox*-, rotated xoxe.), bearer values, and any long
-    // opaque run of key-like characters. Git object ids (40 or 64 lowercase hex) are kept: they are not secrets and
-    // often are the point of the message.
-    [GeneratedRegex(@"(?i:bearer|token|basic)\s+[A-Za-z0-9._~+/=-]{8,}|gh[pousr]_[A-Za-z0-9_]{10,}|github_pat_[A-Za-z0-9_]{10,}|xox[a-z]-[A-Za-z0-9-]{8,}|xoxe\.[A-Za-z0-9.-]{8,}|[A-Za-z0-9_+/=.-]{32,}", RegexOptions.CultureInvariant)]
+    // Provider token shapes (GitHub gh*_ and github_pat_, Slack xox*-, rotated xoxe.), credentials after an auth scheme
+    // or a key=value / key: value label, and any long opaque run of key-like characters. Git object ids (40 or 64
+    // lowercase hex) and URLs are kept: they are not secrets and often are the point of the message.
+    [GeneratedRegex(@"(?<=(?i:bearer|basic)\s+)[A-Za-z0-9._~+/=-]{6,}|(?<=(?i:token|secret|password|api[_-]?key)[""']?\s*[:=]\s*[""']?)[^\s""',;&]{6,}|gh[pousr]_[A-Za-z0-9_]{10,}|github_pat_[A-Za-z0-9_]{10,}|xox[a-z]-[A-Za-z0-9-]{8,}|xoxe\.[A-Za-z0-9.-]{8,}|[A-Za-z0-9_+/=.-]{32,}", RegexOptions.CultureInvariant)]
     private static partial Regex TokenLike();
 
     [GeneratedRegex("^(?:[0-9a-f]{40}|[0-9a-f]{64})$", RegexOptions.CultureInvariant)]

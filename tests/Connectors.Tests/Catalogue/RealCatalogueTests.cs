@@ -159,7 +159,7 @@ public sealed class RealCatalogueTests
         var listTools = Load(enableMockApps: false).Tools.Where(t => t.InputSchema.GetProperty("properties").TryGetProperty("page", out _)).ToList();
 
         Assert.Equal(6, listTools.Count);
-        Assert.All(listTools, t => Assert.Contains("call again with the page given in `next`", t.Description, StringComparison.Ordinal));
+        Assert.All(listTools, t => Assert.Contains("call again with the same arguments plus those in `next`", t.Description, StringComparison.Ordinal));
     }
 
     [Fact]
