@@ -337,4 +337,46 @@ public sealed class GitHubReadToolTests
             (status["check_runs"]![0]!["name"]!.GetValue<string>(), status["check_runs"]![0]!["status"]!.GetValue<string>(), status["check_runs"]![0]!["conclusion"]!.GetValue<string>()));
         Assert.Equal(1, status["check_runs_total"]!.GetValue<int>());
     }
+    [Fact]
+    public async Task IssueRead_CapsAHugeBody_AndFlagsIt()
+    {
+        using var gh = new GitHubFake();
+        var issue = Fixtures.GitHubNode("issue-get");
+        issue["body"] = new string('b', 180_000);
+        gh.Server.Given(GitHubFake.Request("GET", "/repos/o/r/issues/1")).RespondWith(GitHubFake.Json(200, issue.ToJsonString()));
+        await using var h = await BrokerHarness.CreateAsync(Ct, gh.Configuration());
+
+        var result = Ok(await h.CallAsync("github_issue_read", """{"owner":"o","repo":"r","issue_number":1}""", Ct));
+
+        Assert.True(result["body_truncated"]!.GetValue<bool>());
+        Assert.EndsWith("…[truncated]", result["body"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Equal(1347, result["number"]!.GetValue<long>());
+    }
+
+    [Fact]
+    public async Task GetFiles_ReturnsFewerFiles_InsteadOfCuttingTheList()
+    {
+        // API.md §8.3: a list that would exceed the size limit returns fewer items, with has_more true.
+        using var gh = new GitHubFake();
+        var file = Fixtures.GitHubNode("diff-entry-items")[0]!;
+        var files = new JsonArray(Enumerable.Range(1, 30).Select(i =>
+        {
+            var f = file.DeepClone();
+            f["filename"] = $"file{i}.txt";
+            f["patch"] = new string('+', 19_000);
+            return (JsonNode?)f;
+        }).ToArray());
+        gh.Server.Given(GitHubFake.Request("GET", "/repos/o/r/pulls/9/files").WithParam("page", "1").WithParam("per_page", "30"))
+            .RespondWith(GitHubFake.Json(200, files.ToJsonString()));
+        await using var h = await BrokerHarness.CreateAsync(Ct, gh.Configuration());
+
+        var result = Ok(await h.CallAsync("github_pull_request_read", """{"owner":"o","repo":"r","pull_number":9,"method":"get_files"}""", Ct));
+
+        var items = result["items"]!.AsArray();
+        Assert.InRange(items.Count, 1, 29);
+        Assert.Equal("file1.txt", items[0]!["filename"]!.GetValue<string>());
+        Assert.True(result["has_more"]!.GetValue<bool>());
+        Assert.Equal(2, result["next"]!["page"]!.GetValue<int>());
+        Assert.Equal(items.Count, result["next"]!["per_page"]!.GetValue<int>());
+    }
 }
