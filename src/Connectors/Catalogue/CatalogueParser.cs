@@ -717,8 +717,9 @@ internal static partial class CatalogueParser
         return false;
     }
 
-    // Compiles with JsonSchema.Net 7.4.0, checks against the 2020-12 meta-schema, and evaluates once so the schema's
-    // evaluation structures are built at start-up instead of on the first call.
+    // Compiles with JsonSchema.Net 7.4.0, checks against the 2020-12 meta-schema, and evaluates once with the shared
+    // options so the schema's evaluation structures are built at start-up, on one thread, instead of racing on the
+    // first parallel calls (json-everything/json-everything#929).
     private static JsonSchema? Compile(JsonElement schema, string path, List<string> errors)
     {
         if (schema.ValueKind != JsonValueKind.Object)
@@ -758,7 +759,7 @@ internal static partial class CatalogueParser
             }
 
             using var empty = JsonDocument.Parse("{}");
-            compiled.Evaluate(empty.RootElement);
+            compiled.Evaluate(empty.RootElement, Registry.ArgumentValidator.Options);
         }
         catch (Exception ex) when (ex is JsonException or ArgumentException or InvalidOperationException or FormatException or KeyNotFoundException or RefResolutionException)
         {

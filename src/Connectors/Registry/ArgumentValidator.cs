@@ -14,7 +14,12 @@ internal static class ArgumentValidator
 {
     private const int MaxReported = 5;
 
-    private static readonly EvaluationOptions s_options = new() { OutputFormat = OutputFormat.List };
+    /// <summary>
+    /// The one options instance every evaluation uses. JsonSchema.Net 7.4 caches a schema's evaluation structures per
+    /// options instance and rebuilds them when another instance arrives, which races under parallel calls
+    /// (json-everything/json-everything#929); the catalogue warms each schema up with this same instance at start-up.
+    /// </summary>
+    internal static readonly EvaluationOptions Options = new() { OutputFormat = OutputFormat.List };
 
     /// <returns>Null when valid, else the message after <c>[invalid_arguments] </c>.</returns>
     public static string? Validate(ToolDescriptor tool, JsonElement arguments)
@@ -24,7 +29,7 @@ internal static class ArgumentValidator
             return $"arguments: must be a JSON object, not {Describe(arguments.ValueKind)}.";
         }
 
-        var results = tool.InputValidator.Evaluate(arguments, s_options);
+        var results = tool.InputValidator.Evaluate(arguments, Options);
         if (results.IsValid)
         {
             return null;
