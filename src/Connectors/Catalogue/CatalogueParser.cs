@@ -39,6 +39,10 @@ internal static partial class CatalogueParser
     // Pagination arguments of list tools (API.md §8.3: next is {"page"}, {"cursor"} or {"from"}).
     private static readonly string[] s_pagingArguments = ["page", "cursor", "from"];
 
+    private static readonly Lock s_metaSchemaLock = new();
+
+    private static EvaluationOptions ArgumentValidatorOptions => Registry.ArgumentValidator.Options;
+
     [GeneratedRegex("^[a-zA-Z0-9_-]{1,48}$", RegexOptions.CultureInvariant)]
     private static partial Regex ToolNamePattern();
 
@@ -741,7 +745,15 @@ internal static partial class CatalogueParser
 
         try
         {
-            var meta = MetaSchemas.Draft202012.Evaluate(JsonNode.Parse(text), new EvaluationOptions { OutputFormat = OutputFormat.List });
+            EvaluationResults meta;
+
+            // The meta-schema is a process-wide instance; catalogues loaded in parallel (tests) must not race on it
+            // (json-everything/json-everything#929). Start-up only, so the lock costs nothing that matters.
+            lock (s_metaSchemaLock)
+            {
+                meta = MetaSchemas.Draft202012.Evaluate(JsonNode.Parse(text), ArgumentValidatorOptions);
+            }
+
             if (!meta.IsValid)
             {
                 foreach (var detail in meta.Details)
