@@ -1,4 +1,5 @@
 using System.Net;
+using Assistiv.Connectors.Catalogue;
 using Assistiv.Connectors.Registry;
 using Assistiv.OAuthBroker;
 using Assistiv.OAuthBroker.Connect;
@@ -10,8 +11,10 @@ using Assistiv.OAuthBroker.Tokens;
 using Assistiv.OAuthBroker.Vault;
 using Assistiv.Platform.Connections;
 using Assistiv.Platform.Hosting;
+using Assistiv.Platform.Network;
 using Assistiv.Platform.Storage;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
@@ -31,7 +34,11 @@ public static class OAuthBrokerHostBuilderExtensions
     /// </summary>
     /// <param name="builder">The host builder.</param>
     /// <returns>The builder.</returns>
-    /// <remarks>Configuration read: <c>Gateway:OAuth:RefreshSkewSeconds</c> (default 300), <c>Gateway:Apps:{app}:*</c>, <c>Gateway:PublicBaseUrl</c>, <c>Gateway:EnableMockApps</c>.</remarks>
+    /// <remarks>
+    /// Configuration read: <c>Gateway:OAuth:RefreshSkewSeconds</c> (default 300), <c>Gateway:PublicBaseUrl</c>,
+    /// <c>Gateway:Network:AllowPrivateTargets</c>, and through the connector catalogue (registered here too, with
+    /// <c>TryAdd</c>) <c>Gateway:ConnectorsFile</c>, <c>Gateway:Apps:{app}:*</c> and <c>Gateway:EnableMockApps</c>.
+    /// </remarks>
     public static IHostApplicationBuilder AddOAuthBroker(this IHostApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
@@ -42,11 +49,28 @@ public static class OAuthBrokerHostBuilderExtensions
                 "Gateway:OAuth:RefreshSkewSeconds must be between 0 and 86400 seconds (e.g. 300).")
             .ValidateOnStart();
 
-        // No retries: a refresh token is single use at most providers, so a replayed refresh would lose the grant.
-        services.AddHttpClient(TokenEndpointClient.HttpClientName).ConfigurePrimaryHttpMessageHandler(static () => NewHandler());
-        services.AddHttpClient(TokenEndpointClient.GuardedHttpClientName).ConfigurePrimaryHttpMessageHandler(static () => NewHandler());
+        // The same catalogue registration as AddConnectors(); TryAdd keeps whichever came first.
+        var contentRoot = builder.Environment.ContentRootPath;
+        services.TryAddSingleton(sp => ConnectorCatalogue.Load(sp.GetRequiredService<IConfiguration>(), contentRoot));
+        services.AddOptions<OutboundGuardOptions>().BindConfiguration(OutboundGuardOptions.Section);
 
-        services.TryAddSingleton<IProviderDirectory, BuiltInProviderDirectory>();
+        // No retries: a refresh token is single use at most providers, so a replayed refresh would lose the grant.
+        // RemoveAllLoggers: the factory's header logging would carry Authorization values (client secrets in Basic,
+        // users' bearer tokens) in its structured state.
+        services.AddHttpClient(TokenEndpointClient.HttpClientName)
+            .RemoveAllLoggers()
+            .ConfigurePrimaryHttpMessageHandler(static () => Configure(new SocketsHttpHandler()));
+        // Hosts supplied through the API (GitHub Enterprise) pass the outbound target guard on every connection (§1.8).
+        services.AddHttpClient(TokenEndpointClient.GuardedHttpClientName)
+            .RemoveAllLoggers()
+            .ConfigurePrimaryHttpMessageHandler(static sp =>
+            {
+                var handler = OutboundTargetGuard.CreateHandler(sp.GetRequiredService<IOptions<OutboundGuardOptions>>().Value.AllowPrivateTargets);
+                handler.AutomaticDecompression = DecompressionMethods.All;
+                return handler;
+            });
+
+        services.TryAddSingleton<IProviderDirectory, CatalogueProviderDirectory>();
         services.TryAddSingleton<TokenVault>();
         services.TryAddSingleton<TokenEndpointClient>();
         services.TryAddSingleton<AccountLabelFetcher>();
@@ -79,12 +103,13 @@ public static class OAuthBrokerHostBuilderExtensions
     /// Provider calls never follow redirects (API.md §1.8) and never keep cookies; pooled connections are recycled so DNS
     /// changes are seen.
     /// </summary>
-    private static SocketsHttpHandler NewHandler() => new()
+    private static SocketsHttpHandler Configure(SocketsHttpHandler handler)
     {
-        AllowAutoRedirect = false,
-        UseCookies = false,
-        AutomaticDecompression = DecompressionMethods.All,
-        ConnectTimeout = TimeSpan.FromSeconds(10),
-        PooledConnectionLifetime = TimeSpan.FromMinutes(5),
-    };
+        handler.AllowAutoRedirect = false;
+        handler.UseCookies = false;
+        handler.AutomaticDecompression = DecompressionMethods.All;
+        handler.ConnectTimeout = TimeSpan.FromSeconds(10);
+        handler.PooledConnectionLifetime = TimeSpan.FromMinutes(5);
+        return handler;
+    }
 }

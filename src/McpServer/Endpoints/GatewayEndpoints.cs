@@ -14,6 +14,7 @@ internal static class GatewayEndpoints
         platform.MapPlatform();
         platform.MapApiKeys();
         platform.MapEndUsers();
+        platform.MapMcpApps();
         platform.MapConnections();
         return app;
     }

@@ -46,8 +46,9 @@ internal static class GatewayHostExtensions
     /// <summary>Composes the inner projects' services (connectors, OAuth broker, MCP).</summary>
     public static WebApplicationBuilder AddGatewayServices(this WebApplicationBuilder builder)
     {
-        // Temporary until the connector catalogue lands in this branch. IConnectionRevoker comes from AddOAuthBroker().
-        builder.Services.AddSingleton<Endpoints.Platforms.IToolNames, NoToolNames>();
+        // IAccessTokenSource, IConnectLinkIssuer and IConnectionRevoker come from AddOAuthBroker() (Program.cs).
+        builder.AddConnectors();
+        builder.Services.AddSingleton<Endpoints.Platforms.IToolNames, CatalogueToolNames>();
         return builder;
     }
 
@@ -82,10 +83,10 @@ internal static class GatewayHostExtensions
         return error.ExecuteAsync(http);
     }
 
-    private sealed class NoToolNames : Endpoints.Platforms.IToolNames
+    private sealed class CatalogueToolNames(Assistiv.Connectors.Catalogue.ConnectorCatalogue catalogue) : Endpoints.Platforms.IToolNames
     {
-        public bool IsTool(string name) => false;
+        public bool IsTool(string name) => catalogue.ToolsByName.ContainsKey(name);
 
-        public bool IsApp(string app) => false;
+        public bool IsApp(string app) => catalogue.AppsById.ContainsKey(app);
     }
 }
