@@ -18,7 +18,7 @@ public sealed class ConnectionsEndpointsTests : IAsyncLifetime
         _host = new OAuthHost();
         _platform = await _host.Factory.CreatePlatformAsync();
         _user = await _platform.CreateEndUserAsync();
-        await _host.ActivateAsync(_platform.Id, "github");
+        await _host.ActivateAsync(_platform, "github");
     }
 
     public ValueTask DisposeAsync() => _host.DisposeAsync();
@@ -35,7 +35,7 @@ public sealed class ConnectionsEndpointsTests : IAsyncLifetime
     [Fact]
     public async Task MeConnections_ListsEveryActivatedApp_WithAFreshConnectLink()
     {
-        await _host.ActivateAsync(_platform.Id, "mock");
+        await _host.ActivateAsync(_platform, "mock");
         _host.GitHubToken("code-1", "gho_one", "octocat", scope: "repo,gist");
         await _host.ConnectAsync(_user.Key, "code-1");
         using var client = _host.Client(_user.Key);
@@ -226,6 +226,27 @@ public sealed class ConnectionsEndpointsTests : IAsyncLifetime
 
         Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
         Assert.Single(_host.Requests("/applications/", "DELETE"));
+        using var list = await JsonAsync(await admin.GetAsync(_platform.Path("/mcp/connections"), Ct));
+        Assert.Equal(0, list.RootElement.GetProperty("total").GetInt32());
+    }
+
+    [Fact]
+    public async Task AppDeactivation_RevokesAndDeletesEveryConnectionOfTheApp()
+    {
+        var second = await _platform.CreateEndUserAsync();
+        _host.GitHubToken("code-1", "gho_one", "one");
+        _host.GitHubToken("code-2", "gho_two", "two");
+        await _host.ConnectAsync(_user.Key, "code-1");
+        await _host.ConnectAsync(second.Key, "code-2");
+        using var admin = _host.Client(_platform.AdminKey);
+
+        using var response = await admin.DeleteAsync(_platform.Path("/mcp/apps/github"), Ct);
+
+        // API.md §4.11 / §9.6: best-effort upstream revoke of every connection, then deletion.
+        Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
+        var revoked = _host.Requests("/applications/", "DELETE").Select(r => JsonDocument.Parse(r.RequestMessage.Body!).RootElement
+            .GetProperty("access_token").GetString()).Order(StringComparer.Ordinal);
+        Assert.Equal(["gho_one", "gho_two"], revoked);
         using var list = await JsonAsync(await admin.GetAsync(_platform.Path("/mcp/connections"), Ct));
         Assert.Equal(0, list.RootElement.GetProperty("total").GetInt32());
     }

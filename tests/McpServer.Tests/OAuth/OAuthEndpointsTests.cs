@@ -15,7 +15,7 @@ public sealed class OAuthEndpointsTests : IAsyncLifetime
         _host = new OAuthHost();
         _platform = await _host.Factory.CreatePlatformAsync();
         _user = await _platform.CreateEndUserAsync();
-        await _host.ActivateAsync(_platform.Id, "github");
+        await _host.ActivateAsync(_platform, "github");
     }
 
     public ValueTask DisposeAsync() => _host.DisposeAsync();
@@ -221,9 +221,33 @@ public sealed class OAuthEndpointsTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Enterprise_ConnectsAgainstTheEnterpriseHosts_FromTheActivationSetting()
+    {
+        using var enterprise = WireMock.Server.WireMockServer.Start();
+        enterprise.Given(WireMock.RequestBuilders.Request.Create().WithPath("/login/oauth/access_token").UsingPost())
+            .RespondWith(WireMock.ResponseBuilders.Response.Create().WithStatusCode(200)
+                .WithBodyAsJson(new { access_token = "gho_enterprise", scope = "repo", token_type = "bearer" }));
+        enterprise.Given(WireMock.RequestBuilders.Request.Create().WithPath("/api/v3/user").UsingGet().WithHeader("Authorization", "Bearer gho_enterprise"))
+            .RespondWith(WireMock.ResponseBuilders.Response.Create().WithStatusCode(200).WithBodyAsJson(new { login = "hubber", id = 7 }));
+        var platform = await _host.Factory.CreatePlatformAsync();
+        var user = await platform.CreateEndUserAsync();
+        await _host.ActivateAsync(platform, "github", new { enterprise_base_url = enterprise.Urls[0] });
+
+        using var client = _host.Client(user.Key);
+        using var authorize = await client.GetAsync("/oauth/authorize?app=github", Ct);
+        // API.md §9.4: with enterprise_base_url E, OAuth lives at E/login/oauth/… and the API at E/api/v3.
+        Assert.Equal(enterprise.Urls[0] + "/login/oauth/authorize", authorize.Headers.Location!.GetLeftPart(UriPartial.Path));
+        using var browser = _host.Client();
+        using var done = await browser.GetAsync("/oauth/callback?code=e1&state=" + OAuthHost.Query(authorize.Headers.Location!)["state"], Ct);
+
+        Assert.Equal("https://platform.example/mcp/oauth-callback?status=connected&app=github&account=hubber", done.Headers.Location!.AbsoluteUri);
+        Assert.Empty(_host.Requests("/login/oauth/access_token", "POST"));
+    }
+
+    [Fact]
     public async Task MockApp_ConnectsThroughItsOwnAuthorizePage()
     {
-        await _host.ActivateAsync(_platform.Id, "mock");
+        await _host.ActivateAsync(_platform, "mock");
         using var client = _host.Client(_user.Key);
         using var authorize = await client.GetAsync("/oauth/authorize?app=mock", Ct);
         var provider = authorize.Headers.Location!;
@@ -245,7 +269,7 @@ public sealed class OAuthEndpointsTests : IAsyncLifetime
     [Fact]
     public async Task MockApp_Deny_RedirectsAccessDenied()
     {
-        await _host.ActivateAsync(_platform.Id, "mock");
+        await _host.ActivateAsync(_platform, "mock");
         using var client = _host.Client(_user.Key);
         using var authorize = await client.GetAsync("/oauth/authorize?app=mock", Ct);
         using var browser = _host.Client();

@@ -1,15 +1,10 @@
 using System.Net;
 using System.Net.Http.Headers;
+using System.Net.Http.Json;
 using System.Text.Json;
-using Assistiv.Platform.Common;
-using Assistiv.Platform.Connections;
-using Assistiv.Platform.Secrets;
-using Assistiv.Platform.Storage;
 using Assistiv.Tests.Common;
 using Assistiv.Tests.Common.Host;
 using Microsoft.AspNetCore.WebUtilities;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using WireMock.Logging;
 using WireMock.RequestBuilders;
@@ -20,8 +15,8 @@ namespace Assistiv.McpServer.Tests.OAuth;
 
 /// <summary>
 /// The real host with the <c>github</c> app pointed at a WireMock fake of github.com OAuth and api.github.com
-/// (<c>Gateway:Apps:github:*</c>, API.md §1.3), plus helpers that activate apps the way <c>POST P/mcp/apps</c> stores
-/// them (that route is built elsewhere) and clients that do not follow redirects.
+/// (<c>Gateway:Apps:github:*</c>, API.md §1.3), plus helpers that activate apps through <c>POST P/mcp/apps</c> and
+/// clients that do not follow redirects.
 /// </summary>
 internal sealed class OAuthHost : IAsyncDisposable
 {
@@ -64,29 +59,19 @@ internal sealed class OAuthHost : IAsyncDisposable
         GitHub.LogEntries.Where(e => e.RequestMessage.Path.StartsWith(pathPrefix, StringComparison.Ordinal)
             && string.Equals(e.RequestMessage.Method, method, StringComparison.OrdinalIgnoreCase)).ToList();
 
-    public async Task ActivateAsync(Guid platformId, string app)
+    /// <summary>Activates an app through <c>POST P/mcp/apps</c> (API.md §4.11) with the platform's admin key.</summary>
+    public async Task ActivateAsync(TestPlatform platform, string app, object? settings = null)
     {
-        var services = Factory.Services;
-        var time = services.GetRequiredService<TimeProvider>();
-        var now = time.UtcNowMs();
-        await using (var db = await services.GetRequiredService<IDbContextFactory<PlatformDbContext>>().CreateDbContextAsync(TestContext.Current.CancellationToken))
+        using var admin = Client(platform.AdminKey);
+        using var response = await admin.PostAsJsonAsync(platform.Path("/mcp/apps"), new
         {
-            db.McpApps.Add(new McpAppRecord
-            {
-                Id = Ids.NewId(time),
-                PlatformId = platformId,
-                App = app,
-                ClientId = ClientId,
-                ClientSecretProtected = services.GetRequiredService<SecretProtector>().Protect(SecretPurposes.McpAppClientSecret, ClientSecret),
-                RedirectBaseUrl = RedirectBaseUrl,
-                SettingsJson = "{}",
-                ActivatedAt = now,
-                UpdatedAt = now,
-            });
-            await db.SaveChangesAsync(TestContext.Current.CancellationToken);
-        }
-
-        services.GetRequiredService<McpAppStore>().Invalidate(platformId);
+            app,
+            client_id = ClientId,
+            client_secret = ClientSecret,
+            redirect_base_url = RedirectBaseUrl,
+            settings = settings ?? new { },
+        }, TestContext.Current.CancellationToken);
+        Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
     }
 
     /// <summary>A client to the real socket that shows redirects instead of following them and keeps no cookies.</summary>

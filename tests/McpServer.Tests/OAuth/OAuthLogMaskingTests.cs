@@ -34,7 +34,7 @@ public sealed class OAuthLogMaskingTests : IAsyncLifetime
         var ct = TestContext.Current.CancellationToken;
         var platform = await _host.Factory.CreatePlatformAsync();
         var user = await platform.CreateEndUserAsync();
-        await _host.ActivateAsync(platform.Id, "github");
+        await _host.ActivateAsync(platform, "github");
         const string code = "code-c0ffee-4b1d-secret";
         _host.GitHubToken(code, "gho_tokenvalue", "octocat");
 

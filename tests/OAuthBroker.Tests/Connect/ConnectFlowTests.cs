@@ -278,6 +278,24 @@ public sealed class ConnectFlowTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Enterprise_ExchangeIsRefused_WhenItsHostIsPrivate_AndPrivateTargetsAreNotAllowed()
+    {
+        // API.md §1.8: hosts supplied through the API pass the outbound guard; a refusal at connect is token_exchange_failed.
+        var platform = await _h.CreatePlatformAsync();
+        var user = await _h.CreateEndUserAsync(platform);
+        await _h.ActivateAsync(platform, "github", settings: new Dictionary<string, string> { ["enterprise_base_url"] = _github.Url });
+        _github.OAuthAppToken("code-e", "gho_e");
+
+        var authorize = await Flow.AuthorizeAsync(_h, platform, user);
+        Assert.Equal(_github.Url + "/login/oauth/authorize", authorize.Location!.GetLeftPart(UriPartial.Path));
+        var result = await Flow.CallbackAsync(_h, Flow.State(authorize), "code-e");
+
+        Assert.Equal("token_exchange_failed", result.Code);
+        Assert.Empty(_github.TokenRequests());
+        Assert.Null(await _h.ConnectionAsync(new ConnectionRef(platform, user, "github")));
+    }
+
+    [Fact]
     public async Task GrantedScopes_SplitsCommasAndSpaces_AndFallsBackToRequested()
     {
         string[] requested = ["repo", "read:user"];
