@@ -2,6 +2,7 @@ using Assistiv.McpServer.Cli;
 using Assistiv.McpServer.Endpoints;
 using Assistiv.McpServer.Endpoints.Health;
 using Assistiv.McpServer.Hosting;
+using Assistiv.McpServer.Mcp;
 
 if (GatewayCli.Handles(args))
 {
@@ -12,11 +13,13 @@ var builder = WebApplication.CreateBuilder(GatewayCli.ServeArgs(args));
 builder.AddGatewayHost();
 builder.AddPlatform();
 builder.AddGatewayServices();
+builder.AddMcpGateway();
 
 var app = builder.Build();
 app.UseGatewayPipeline();
 app.MapHealth();
 app.MapPlatformsApi();
 app.MapMeApi();
+app.MapMcpGateway();
 
 return await GatewayCli.RunHostAsync(app);
