@@ -154,6 +154,25 @@ public sealed class McpTransportRulesTests(McpHostFixture host) : IClassFixture<
     }
 
     [Fact]
+    public async Task Post_Returns413Envelope_WhenChunkedBodyGrowsPast4MiB()
+    {
+        var (_, user) = await host.UserAsync("mock");
+        using var client = host.Factory.Client(user.Key);
+        var text = new string('a', (4 * 1024 * 1024) + 1);
+        var body = Encoding.UTF8.GetBytes(McpHttp.Request("tools/call", new JsonObject { ["name"] = "mock_echo", ["arguments"] = new JsonObject { ["text"] = text } }));
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/mcp")
+        {
+            // No Content-Length: the limit bites while the body is read.
+            Content = new StreamContent(new NonSeekableStream(body)),
+        };
+        request.Content.Headers.TryAddWithoutValidation("Content-Type", "application/json");
+        request.Header("Accept", McpHttp.Accept);
+        request.Header("MCP-Protocol-Version", "2025-06-18");
+        using var response = await client.SendAsync(request, TestContext.Current.CancellationToken);
+        await HttpAssert.ErrorAsync(response, 413, "payload_too_large");
+    }
+
+    [Fact]
     public async Task Post_IsServed_WhenBodyJustUnder4MiB()
     {
         var (_, user) = await host.UserAsync("mock");
@@ -199,5 +218,12 @@ public sealed class McpTransportRulesTests(McpHostFixture host) : IClassFixture<
         // API.md §0.3: every response, MCP and SSE included.
         Assert.Matches("^req_[0-9A-HJKMNP-TV-Z]{26}$", response.Headers.GetValues("x-request-id").Single());
         Assert.Equal("0.1.0", response.Headers.GetValues("X-Assistiv-Api-Version").Single());
+    }
+
+    private sealed class NonSeekableStream(byte[] data) : MemoryStream(data)
+    {
+        public override bool CanSeek => false;
+
+        public override long Length => throw new NotSupportedException();
     }
 }
