@@ -134,6 +134,8 @@ public sealed class McpEndpointTests(McpHostFixture host) : IClassFixture<McpHos
         using var modern = await client.SendAsync(McpHttp.PostModern("/mcp", "tools/list"), TestContext.Current.CancellationToken);
         var modernResult = await McpHttp.ResultAsync(modern);
         Assert.Equal(McpHttp.ToolNames(await McpHttp.ResultAsync(legacy)), McpHttp.ToolNames(modernResult));
+        // Per-user lists must not be reused across keys by shared caches (MCP 2026-07-28 cacheScope).
+        Assert.Equal("private", modernResult["cacheScope"]!.GetValue<string>());
     }
 
     [Fact]
