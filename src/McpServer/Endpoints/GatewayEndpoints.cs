@@ -13,6 +13,7 @@ internal static class GatewayEndpoints
         platform.MapPlatform();
         platform.MapApiKeys();
         platform.MapEndUsers();
+        platform.MapMcpApps();
         return app;
     }
 
