@@ -33,8 +33,8 @@ internal static class McpGatewayExtensions
         services.TryAddSingleton<McpRequestState>();
         services.TryAddSingleton<McpToolInvoker>();
         services.TryAddSingleton<McpToolSets>();
-        // Replaced by the catalogue + broker adapter once the connectors land (see AddGatewayServices).
-        services.TryAddSingleton<IMcpToolBackend, EmptyToolBackend>();
+        // The connector catalogue and tool broker (AddConnectors) behind the MCP layer's seam.
+        services.TryAddSingleton<IMcpToolBackend, CatalogueToolBackend>();
 
         services.AddMcpServer(o =>
             {

@@ -69,7 +69,7 @@ internal sealed partial class McpToolInvoker(
                     ["connect_" + connect.App] = InputRequest.ForElicitation(new ElicitRequestParams
                     {
                         Mode = "url",
-                        Url = connect.ConnectUrl.OriginalString,
+                        Url = connect.ConnectUrl.AbsoluteUri,
                         Message = connect.Message,
                     }),
                 };
@@ -82,7 +82,7 @@ internal sealed partial class McpToolInvoker(
                     {
                         Mode = "url",
                         ElicitationId = elicitationId,
-                        Url = connect.ConnectUrl.OriginalString,
+                        Url = connect.ConnectUrl.AbsoluteUri,
                         Message = connect.Message,
                     },
                 ]);

@@ -12,7 +12,8 @@ public class EndToEndHost : IAsyncLifetime
 {
     internal GatewayFactory Factory { get; private set; } = null!;
 
-    internal FakeToolBackend? Backend { get; private set; }
+    /// <summary>The OAuth broker's seams, faked: <c>mock</c> is connected for every user, other apps are not.</summary>
+    internal FakeOAuthSeams OAuth { get; private set; } = null!;
 
     internal FakeTimeProvider Time { get; } = new(new DateTimeOffset(2026, 5, 1, 12, 0, 0, TimeSpan.Zero));
 
@@ -21,8 +22,8 @@ public class EndToEndHost : IAsyncLifetime
     public ValueTask InitializeAsync()
     {
         Factory = new GatewayFactory(Time).With("Gateway:Mcp:SessionMode", SessionMode);
-        // Until the connector catalogue and broker are merged the catalogue is the fake one (real tool names).
-        Backend = FakeToolBackend.Install(Factory);
+        // The real catalogue, broker and mock connector; only the OAuth broker's token source and link issuer are faked.
+        OAuth = FakeOAuthSeams.Install(Factory);
         _ = Factory.BaseAddress;
         return ValueTask.CompletedTask;
     }

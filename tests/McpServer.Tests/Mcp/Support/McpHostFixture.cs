@@ -14,11 +14,18 @@ public class McpHostFixture : IAsyncLifetime
 
     internal GatewayFactory Factory { get; private set; } = null!;
 
+    /// <summary>The fake catalogue, or null when the fixture runs the real catalogue and broker.</summary>
     internal FakeToolBackend Backend { get; private set; } = null!;
+
+    /// <summary>The faked OAuth seams of the real broker (real-catalogue fixtures only).</summary>
+    internal FakeOAuthSeams OAuth { get; private set; } = null!;
 
     internal FakeTimeProvider Time { get; } = new(new DateTimeOffset(2026, 5, 1, 12, 0, 0, TimeSpan.Zero));
 
     protected virtual string SessionMode => "Stateless";
+
+    /// <summary>True: the small fake catalogue; false: the real <c>connectors.json</c> catalogue and tool broker.</summary>
+    protected virtual bool FakeCatalogue => true;
 
     public ValueTask InitializeAsync()
     {
@@ -26,7 +33,15 @@ public class McpHostFixture : IAsyncLifetime
             .With("Gateway:PublicBaseUrl", PublicBaseUrl)
             .With("Gateway:Mcp:AllowedOrigins:0", ExtraOrigin)
             .With("Gateway:Mcp:SessionMode", SessionMode);
-        Backend = FakeToolBackend.Install(Factory);
+        if (FakeCatalogue)
+        {
+            Backend = FakeToolBackend.Install(Factory);
+        }
+        else
+        {
+            OAuth = FakeOAuthSeams.Install(Factory);
+        }
+
         _ = Factory.BaseAddress;
         return ValueTask.CompletedTask;
     }
@@ -54,4 +69,10 @@ public class McpHostFixture : IAsyncLifetime
 public sealed class StatefulMcpHostFixture : McpHostFixture
 {
     protected override string SessionMode => "StatefulForInitializeClients";
+}
+
+/// <summary>The real catalogue and tool broker (with the OAuth seams faked) in stateless mode.</summary>
+public sealed class CatalogueMcpHostFixture : McpHostFixture
+{
+    protected override bool FakeCatalogue => false;
 }

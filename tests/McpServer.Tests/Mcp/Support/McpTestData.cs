@@ -1,46 +1,25 @@
-using Assistiv.Platform.Common;
-using Assistiv.Platform.Connections;
-using Assistiv.Platform.Storage;
+using System.Net.Http.Json;
 using Assistiv.Tests.Common.Host;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace Assistiv.Tests.Mcp;
 
-/// <summary>Test data the MCP tests need that has no HTTP route yet.</summary>
+/// <summary>Test data the MCP tests need, made through the public API.</summary>
 internal static class McpTestData
 {
-    /// <summary>
-    /// Activates apps for a platform by writing the activation rows (<c>POST P/mcp/apps</c> is built elsewhere), then
-    /// drops the platform's cached activation set as that route does.
-    /// </summary>
+    /// <summary>Activates apps for a platform with <c>POST P/mcp/apps</c> (API.md §4.11).</summary>
     public static async Task ActivateAppsAsync(this TestPlatform platform, params string[] apps)
     {
-        var services = platform.Factory.Services;
-        var time = services.GetRequiredService<TimeProvider>();
-        var dbFactory = services.GetRequiredService<IDbContextFactory<PlatformDbContext>>();
-        await using (var db = await dbFactory.CreateDbContextAsync())
+        using var admin = platform.Admin();
+        foreach (var app in apps)
         {
-            foreach (var app in apps)
+            using var response = await admin.PostAsJsonAsync(platform.Path("/mcp/apps"), new
             {
-                var now = time.GetUtcNow();
-                db.McpApps.Add(new McpAppRecord
-                {
-                    Id = Ids.NewId(time),
-                    PlatformId = platform.Id,
-                    App = app,
-                    ClientId = "client-" + app,
-                    ClientSecretProtected = "unused",
-                    RedirectBaseUrl = "https://platform.example.com",
-                    SettingsJson = "{}",
-                    ActivatedAt = new DateTimeOffset(now.UtcTicks - now.UtcTicks % TimeSpan.TicksPerMillisecond, TimeSpan.Zero),
-                    UpdatedAt = new DateTimeOffset(now.UtcTicks - now.UtcTicks % TimeSpan.TicksPerMillisecond, TimeSpan.Zero),
-                });
-            }
-
-            await db.SaveChangesAsync();
+                app,
+                client_id = "client-" + app,
+                client_secret = "secret-" + app,
+                redirect_base_url = "https://platform.example.com",
+            });
+            Assert.True(response.IsSuccessStatusCode, $"activating {app}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
         }
-
-        services.GetRequiredService<McpAppStore>().Invalidate(platform.Id);
     }
 }
