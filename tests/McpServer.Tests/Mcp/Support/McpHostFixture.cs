@@ -76,3 +76,11 @@ public sealed class CatalogueMcpHostFixture : McpHostFixture
 {
     protected override bool FakeCatalogue => false;
 }
+
+/// <summary>The real catalogue and tool broker (OAuth seams faked) in <c>StatefulForInitializeClients</c> mode.</summary>
+public sealed class StatefulCatalogueMcpHostFixture : McpHostFixture
+{
+    protected override string SessionMode => "StatefulForInitializeClients";
+
+    protected override bool FakeCatalogue => false;
+}
