@@ -3,6 +3,7 @@ using Assistiv.McpServer.Endpoints;
 using Assistiv.McpServer.Endpoints.Health;
 using Assistiv.McpServer.Endpoints.OAuth;
 using Assistiv.McpServer.Hosting;
+using Assistiv.McpServer.Mcp;
 
 if (GatewayCli.Handles(args))
 {
@@ -14,12 +15,14 @@ builder.AddGatewayHost();
 builder.AddPlatform();
 builder.AddOAuthBroker();
 builder.AddGatewayServices();
+builder.AddMcpGateway();
 
 var app = builder.Build();
 app.UseGatewayPipeline();
 app.MapHealth();
 app.MapPlatformsApi();
 app.MapMeApi();
+app.MapMcpGateway();
 app.MapOAuthApi();
 
 return await GatewayCli.RunHostAsync(app);

@@ -2,6 +2,7 @@ using Assistiv.McpServer.Auth;
 using Assistiv.McpServer.Endpoints.OAuth;
 using Assistiv.McpServer.Errors;
 using Assistiv.McpServer.Json;
+using Assistiv.McpServer.Mcp;
 using Assistiv.Platform.Keys;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
@@ -57,10 +58,13 @@ internal static class GatewayHostExtensions
         app.UseMiddleware<RequestIdMiddleware>();
         app.UseExceptionHandler();
         app.UseStatusCodePages(WriteEmptyStatusAsync);
+        // API.md §2.6, §8.2: the /mcp* Origin check runs before routing answers 405 and before authentication.
+        app.UseMcpGatewayEdge();
         app.UseRouting();
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseMiddleware<BodySizeLimitMiddleware>();
+        app.UseMcpGatewayRules();
         return app;
     }
 
