@@ -1,4 +1,5 @@
 using Assistiv.McpServer.Auth;
+using Assistiv.McpServer.Endpoints.Connections;
 using Assistiv.McpServer.Endpoints.Me;
 using Assistiv.McpServer.Endpoints.Platforms;
 
@@ -15,6 +16,8 @@ internal static class GatewayEndpoints
         platform.MapEndUsers();
         platform.MapBudgets();
         platform.MapWallet();
+        platform.MapMcpApps();
+        platform.MapConnections();
         return app;
     }
 
@@ -23,6 +26,7 @@ internal static class GatewayEndpoints
         var me = app.MapGroup("/v1/me").RequireAuthorization(GatewayAuth.EndUser);
         me.MapMe();
         me.MapMeBudget();
+        me.MapMeConnections();
         return app;
     }
 }

@@ -1,6 +1,8 @@
 using Assistiv.McpServer.Auth;
+using Assistiv.McpServer.Endpoints.OAuth;
 using Assistiv.McpServer.Errors;
 using Assistiv.McpServer.Json;
+using Assistiv.McpServer.Mcp;
 using Assistiv.Platform.Keys;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
@@ -26,8 +28,10 @@ internal static class GatewayHostExtensions
 
         services.Configure<JsonOptions>(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, GatewayJsonContext.Default));
         services.Configure<JsonOptions>(o => o.SerializerOptions.TypeInfoResolverChain.Add(Endpoints.Platforms.BudgetsJsonContext.Default));
+        services.Configure<JsonOptions>(o => o.SerializerOptions.TypeInfoResolverChain.Add(OAuthJsonContext.Default));
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         services.AddExceptionHandler<GatewayExceptionHandler>();
+        services.AddSensitiveQueryLogRedaction();
         services.AddProblemDetails();
 
         services.AddAuthentication(GatewayAuth.Scheme)
@@ -44,9 +48,9 @@ internal static class GatewayHostExtensions
     /// <summary>Composes the inner projects' services (connectors, OAuth broker, MCP).</summary>
     public static WebApplicationBuilder AddGatewayServices(this WebApplicationBuilder builder)
     {
-        // Temporary until the connector catalogue and OAuth broker land in this branch.
-        builder.Services.AddSingleton<Endpoints.Platforms.IToolNames, NoToolNames>();
-        builder.Services.AddSingleton<Assistiv.Platform.Connections.IConnectionRevoker, NoConnections>();
+        // IAccessTokenSource, IConnectLinkIssuer and IConnectionRevoker come from AddOAuthBroker() (Program.cs).
+        builder.AddConnectors();
+        builder.Services.AddSingleton<Endpoints.Platforms.IToolNames, CatalogueToolNames>();
         return builder;
     }
 
@@ -55,10 +59,13 @@ internal static class GatewayHostExtensions
         app.UseMiddleware<RequestIdMiddleware>();
         app.UseExceptionHandler();
         app.UseStatusCodePages(WriteEmptyStatusAsync);
+        // API.md §2.6, §8.2: the /mcp* Origin check runs before routing answers 405 and before authentication.
+        app.UseMcpGatewayEdge();
         app.UseRouting();
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseMiddleware<BodySizeLimitMiddleware>();
+        app.UseMcpGatewayRules();
         return app;
     }
 
@@ -81,17 +88,10 @@ internal static class GatewayHostExtensions
         return error.ExecuteAsync(http);
     }
 
-    private sealed class NoToolNames : Endpoints.Platforms.IToolNames
+    private sealed class CatalogueToolNames(Assistiv.Connectors.Catalogue.ConnectorCatalogue catalogue) : Endpoints.Platforms.IToolNames
     {
-        public bool IsTool(string name) => false;
+        public bool IsTool(string name) => catalogue.ToolsByName.ContainsKey(name);
 
-        public bool IsApp(string app) => false;
-    }
-
-    private sealed class NoConnections : Assistiv.Platform.Connections.IConnectionRevoker
-    {
-        public Task RevokeAllForEndUserAsync(Guid platformId, Guid endUserId, CancellationToken cancellationToken) => Task.CompletedTask;
-
-        public Task RevokeAllForAppAsync(Guid platformId, string app, CancellationToken cancellationToken) => Task.CompletedTask;
+        public bool IsApp(string app) => catalogue.AppsById.ContainsKey(app);
     }
 }

@@ -145,6 +145,106 @@ public abstract class MeteredToolCallMeterTests : IAsyncLifetime
     }
 }
 
+/// <summary>
+/// The free-tier cases of the interim meter's tests (docs/decisions/0014-free-tier-meter.md), kept against the metered
+/// meter that replaced it: log row fields, slot returned on failure, rows for rejected and pre-admission calls, UTC
+/// months, a tier of 0. Each test makes its own host (the tier size differs).
+/// </summary>
+public abstract class MeteredFreeTierTests
+{
+    protected abstract string Database { get; }
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    private static ToolCallCompletion Success => new(true, "success", null, null, 42);
+
+    private Task<MoneyHost> HostAsync(long freeCalls, DateTimeOffset start) => MoneyHost.StartAsync(Database, new Microsoft.Extensions.Time.Testing.FakeTimeProvider(start),
+        new Dictionary<string, string?> { ["Gateway:Mcp:FreeCallsPerMonth"] = freeCalls.ToString(System.Globalization.CultureInfo.InvariantCulture) });
+
+    private static ToolMeterRequest Request(Guid pid, Guid eu, int n) => new(pid, eu, Guid.CreateVersion7(), $"req_{n:D26}", "github", "github_get_me");
+
+    [Fact]
+    public async Task Success_WithinTheTier_IsLoggedFreeTier_WithTheCallsFields()
+    {
+        var at = new DateTimeOffset(2026, 5, 14, 10, 0, 0, TimeSpan.Zero);
+        await using var host = await HostAsync(1000, at);
+        var pid = await host.CreatePlatformAsync();
+        var eu = await host.CreateEndUserAsync(pid);
+        var call = Request(pid, eu, 1);
+        var admission = await host.Meter.AdmitAsync(call, Ct);
+        await host.Meter.CompleteAsync(call, admission, Success, Ct);
+
+        Assert.Equal((ToolAdmissionStatus.Admitted, true, "2026-05"), (admission.Status, admission.FreeSlot, admission.FreeTierMonth));
+        var row = await host.QueryAsync(db => db.UsageLogs.AsNoTracking().SingleAsync(l => l.PlatformId == pid, Ct));
+        // API.md §4.9 / §8.5: request_type mcp_tool, mcp_app, mcp_tool, billing_status free_tier, costs 0.
+        Assert.Equal(("mcp_tool", "github", "github_get_me"), (row.RequestType, row.McpApp, row.McpTool));
+        Assert.Equal(("success", null, "free_tier"), (row.Status, row.ErrorCode, row.BillingStatus));
+        Assert.Equal((0L, 0L, 42L), (row.EstimatedCostMicros, row.BilledMicros, row.LatencyMs));
+        Assert.Equal((call.RequestId, (Guid?)call.ApiKeyId, (Guid?)eu), (row.RequestId, row.ApiKeyId, row.EndUserId));
+        Assert.Equal(at, row.CreatedAt);
+    }
+
+    [Fact]
+    public async Task RejectedAndPreAdmissionCalls_WriteOnlyTheRow()
+    {
+        await using var host = await HostAsync(10, new DateTimeOffset(2026, 5, 14, 10, 0, 0, TimeSpan.Zero));
+        var pid = await host.CreatePlatformAsync();
+        var eu = await host.CreateEndUserAsync(pid);
+        await host.Meter.CompleteAsync(Request(pid, eu, 1), null, new ToolCallCompletion(false, "error", "invalid_arguments", "per_page: too big", 1), Ct);
+        await host.Meter.CompleteAsync(Request(pid, eu, 2), new ToolAdmission(ToolAdmissionStatus.BudgetExhausted, false, null),
+            new ToolCallCompletion(false, "rejected", "budget_exhausted", "exhausted", 1), Ct);
+
+        var rows = await host.QueryAsync(db => db.UsageLogs.AsNoTracking().Where(l => l.PlatformId == pid).ToListAsync(Ct));
+        Assert.Equal(2, rows.Count);
+        Assert.All(rows, r => Assert.Equal("not_billed", r.BillingStatus));
+        Assert.Equal(0, await host.QueryAsync(db => db.McpFreeTier.CountAsync(t => t.PlatformId == pid, Ct)));
+    }
+
+    [Fact]
+    public async Task Months_AreUtcCalendarMonths_AndASlotSettlesInTheMonthItWasClaimed()
+    {
+        // 23:59:59.5 UTC on 31 May 2026 is already June in UTC+2: the month is UTC's (API.md §1.3).
+        var start = new DateTimeOffset(2026, 6, 1, 1, 59, 59, TimeSpan.FromHours(2)).AddMilliseconds(500);
+        await using var host = await HostAsync(1, start);
+        var pid = await host.CreatePlatformAsync();
+        var eu = await host.CreateEndUserAsync(pid);
+        var may = await host.Meter.AdmitAsync(Request(pid, eu, 1), Ct);
+        host.Time.Advance(TimeSpan.FromSeconds(1));
+        var june = await host.Meter.AdmitAsync(Request(pid, eu, 2), Ct);
+        await host.Meter.CompleteAsync(Request(pid, eu, 1), may, Success, Ct);
+        await host.Meter.CompleteAsync(Request(pid, eu, 2), june, Success, Ct);
+
+        Assert.Equal(("2026-05", "2026-06"), (may.FreeTierMonth, june.FreeTierMonth));
+        var counters = await host.QueryAsync(db => db.McpFreeTier.AsNoTracking().Where(c => c.PlatformId == pid).OrderBy(c => c.Month)
+            .Select(c => new { c.Month, c.SettledFree, c.ClaimedFree }).ToListAsync(Ct));
+        Assert.Equal([new { Month = "2026-05", SettledFree = 1L, ClaimedFree = 0L }, new { Month = "2026-06", SettledFree = 1L, ClaimedFree = 0L }], counters);
+    }
+
+    [Fact]
+    public async Task ZeroFreeCalls_TurnsTheTierOff_EveryCallHolds()
+    {
+        await using var host = await HostAsync(0, new DateTimeOffset(2026, 5, 14, 10, 0, 0, TimeSpan.Zero));
+        var pid = await host.CreatePlatformAsync(walletMicros: 5_000);
+        var eu = await host.CreateEndUserAsync(pid);
+        var admission = await host.Meter.AdmitAsync(Request(pid, eu, 1), Ct);
+        await host.Meter.CompleteAsync(Request(pid, eu, 1), admission, Success, Ct);
+
+        Assert.False(admission.FreeSlot);
+        Assert.NotNull(admission.HoldId);
+        Assert.Equal("billed", (await host.QueryAsync(db => db.UsageLogs.AsNoTracking().SingleAsync(l => l.PlatformId == pid, Ct))).BillingStatus);
+    }
+}
+
+public sealed class MeteredFreeTierSqliteTests : MeteredFreeTierTests
+{
+    protected override string Database => "sqlite";
+}
+
+public sealed class MeteredFreeTierPostgresTests : MeteredFreeTierTests
+{
+    protected override string Database => "postgres";
+}
+
 public sealed class MeteredToolCallMeterSqliteTests : MeteredToolCallMeterTests
 {
     protected override string Database => "sqlite";
