@@ -1,7 +1,7 @@
 using Assistiv.Bench;
 
 // Assistiv.Bench: in-process money benchmarks (API.md §1.7: B's reserve+settle target is measured through the service
-// API). Usage: dotnet run -c Release --project bench -- [reserve-settle|writer-micro] [options]; see bench/README.md.
+// API). Usage: dotnet run -c Release --project bench/Money -- [reserve-settle|writer-micro] [options]; see bench/README.md.
 var mode = args.Length > 0 ? args[0] : "reserve-settle";
 return mode switch
 {
