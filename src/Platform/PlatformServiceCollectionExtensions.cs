@@ -63,11 +63,13 @@ public static class PlatformServiceCollectionExtensions
         if (runMigrations)
         {
             services.AddSingleton<DatabaseMigrator>();
-            // First of all hosted services (they start in registration order): the Data Protection library's own hosted
-            // service, registered earlier by AddAuthentication, reads the key ring from the database at start-up.
-            services.Insert(0, ServiceDescriptor.Singleton<IHostedService>(sp => sp.GetRequiredService<DatabaseMigrator>()));
             services.AddSingleton<DataProtectionStartupCheck>();
-            services.AddHostedService(sp => sp.GetRequiredService<DataProtectionStartupCheck>());
+            // These two start first, in this order (hosted services start in registration order). The Data Protection
+            // library's own hosted service, registered earlier by AddAuthentication, reads the key ring from the database
+            // and, when no stored key decrypts (a wrong certificate), writes a new key under that certificate; every later
+            // start with the right certificate would then fail on that key. The check refuses the wrong one first.
+            services.Insert(0, ServiceDescriptor.Singleton<IHostedService>(sp => sp.GetRequiredService<DatabaseMigrator>()));
+            services.Insert(1, ServiceDescriptor.Singleton<IHostedService>(sp => sp.GetRequiredService<DataProtectionStartupCheck>()));
         }
 
         return builder;

@@ -27,22 +27,32 @@ internal sealed class InitializedGateway : IAsyncDisposable
     public const string PublicBaseUrl = "http://127.0.0.1:8080";
 
     private readonly string _workingDirectory;
+    private readonly FakeTimeProvider _time;
+    private readonly Action<GatewayFactory>? _configure;
 
-    private InitializedGateway(string workingDirectory, GatewayFactory factory, Guid platformId, string adminKey)
+    private InitializedGateway(string workingDirectory, FakeTimeProvider time, Action<GatewayFactory>? configure, Guid platformId, string adminKey)
     {
         _workingDirectory = workingDirectory;
+        _time = time;
+        _configure = configure;
+        PlatformId = platformId;
+        AdminKey = adminKey;
         CertificatePath = Path.Combine(workingDirectory, "data", "dp-cert.pfx");
-        Factory = factory;
-        Platform = new TestPlatform(factory, platformId, adminKey);
+        Factory = NewFactory();
     }
 
-    public GatewayFactory Factory { get; }
+    /// <summary>The in-process server (a new one after <see cref="RestartServerAsync"/>).</summary>
+    public GatewayFactory Factory { get; private set; }
+
+    public Guid PlatformId { get; }
+
+    public string AdminKey { get; }
 
     /// <summary>The Data Protection certificate <c>init</c> generated (API.md §3.2), which the server uses too.</summary>
     public string CertificatePath { get; }
 
     /// <summary>The platform <c>init</c> created, with the admin key it printed.</summary>
-    public TestPlatform Platform { get; }
+    public TestPlatform Platform => new(Factory, PlatformId, AdminKey);
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
@@ -58,11 +68,41 @@ internal sealed class InitializedGateway : IAsyncDisposable
         var adminKey = printed.RootElement.GetProperty("api_key").GetString()!;
         Assert.StartsWith("sk-plat_", adminKey, StringComparison.Ordinal);
 
-        var data = Path.Combine(dir, "data");
-        var factory = GatewayFactory.OnSqliteFile(Path.Combine(data, "gateway.db"), time, Path.Combine(data, "dp-cert.pfx"));
-        configure?.Invoke(factory);
-        _ = factory.BaseAddress;
-        return new InitializedGateway(dir, factory, platformId, adminKey);
+        var gateway = new InitializedGateway(dir, time, configure, platformId, adminKey);
+        _ = gateway.Factory.BaseAddress;
+        return gateway;
+    }
+
+    /// <summary>Stops the in-process server, runs <paramref name="whileStopped"/>, and starts a new one on the same file.</summary>
+    public async Task RestartServerAsync(Func<Task>? whileStopped = null)
+    {
+        await Factory.DisposeAsync();
+        if (whileStopped is not null)
+        {
+            await whileStopped();
+        }
+
+        Factory = NewFactory();
+        _ = Factory.BaseAddress;
+    }
+
+    /// <summary>
+    /// Runs the server executable as a process in the working folder <c>init</c> used (API.md §1.7); a process still
+    /// running after <see cref="TestConstants.DefaultTimeout"/> is killed and the test fails.
+    /// </summary>
+    public async Task<(int ExitCode, string StdOut, string StdErr)> RunExecutableAsync(params string[] args)
+    {
+        using var limit = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+        limit.CancelAfter(TestConstants.DefaultTimeout);
+        return await GatewayProcess.RunAsync(_workingDirectory, limit.Token, args);
+    }
+
+    private GatewayFactory NewFactory()
+    {
+        var data = Path.Combine(_workingDirectory, "data");
+        var factory = GatewayFactory.OnSqliteFile(Path.Combine(data, "gateway.db"), _time, CertificatePath);
+        _configure?.Invoke(factory);
+        return factory;
     }
 
     /// <summary>

@@ -38,16 +38,19 @@ public sealed class DataProtectionRegistrationTests : IDisposable
     }
 
     [Fact]
-    public void Migrator_StartsBeforeEveryOtherHostedService()
+    public void MigratorThenKeyRingCheck_StartBeforeEveryOtherHostedService()
     {
         var builder = Builder(CreateCertificate());
         builder.Services.AddAuthentication();
 
         builder.AddPlatform();
 
-        // Hosted services start in registration order; the Data Protection library's own one reads the key ring table.
+        // Hosted services start in registration order; the Data Protection library's own one reads the key ring table
+        // and writes a new key when none decrypts.
         using var host = builder.Build();
-        Assert.IsType<DatabaseMigrator>(host.Services.GetServices<IHostedService>().First());
+        var hosted = host.Services.GetServices<IHostedService>().ToArray();
+        Assert.IsType<DatabaseMigrator>(hosted[0]);
+        Assert.IsType<DataProtectionStartupCheck>(hosted[1]);
     }
 
     [Fact]
