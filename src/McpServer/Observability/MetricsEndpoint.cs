@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using System.Net;
 using System.Security.Cryptography;
 using System.Text;
@@ -36,6 +37,13 @@ internal static class MetricsEndpoint
                 o.TargetInfoEnabled = false;
                 o.ScopeInfoEnabled = false;
             }));
+        // The SDK listens to meters by name process-wide; only the meters made by this host's IMeterFactory are its own
+        // (tests run several hosts in one process).
+        services.ConfigureOpenTelemetryMeterProvider(static (sp, metrics) =>
+        {
+            var own = sp.GetRequiredService<IMeterFactory>();
+            metrics.AddView(instrument => ReferenceEquals(instrument.Meter.Scope, own) ? null : MetricStreamConfiguration.Drop);
+        });
         return builder;
     }
 

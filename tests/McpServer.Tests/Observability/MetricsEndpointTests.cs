@@ -160,6 +160,24 @@ public sealed class MetricsEndpointTests
         await HttpAssert.ErrorAsync(response, 405, "method_not_allowed");
     }
 
+    [Fact]
+    public async Task Metrics_CountOnlyThisHostsMeters_WithTwoHostsInOneProcess()
+    {
+        using var other = new GatewayFactory();
+        using var factory = new GatewayFactory();
+        using (var client = other.Client())
+        {
+            for (var i = 0; i < 3; i++)
+            {
+                (await client.GetAsync("/healthz", TestContext.Current.CancellationToken)).Dispose();
+            }
+        }
+
+        (await factory.Client().GetAsync("/healthz", TestContext.Current.CancellationToken)).Dispose();
+        var metrics = await ScrapeAsync(factory);
+        Assert.Equal(1, metrics.Value("gateway_http_requests_total", ("route", "/healthz"), ("method", "GET"), ("status", "200")));
+    }
+
     internal static async Task<PrometheusText> ScrapeAsync(GatewayFactory factory)
     {
         using var client = factory.Client();
