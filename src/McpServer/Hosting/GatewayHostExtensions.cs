@@ -60,8 +60,10 @@ internal static class GatewayHostExtensions
         app.UseGatewayHttpMetrics();
         app.UseExceptionHandler();
         app.UseStatusCodePages(WriteEmptyStatusAsync);
-        // API.md §2.6, §8.2: the /mcp* Origin check runs before routing answers 405 and before authentication.
+        // API.md §2.6, §8.2: the /mcp* Origin check runs before routing answers 405 and before authentication; §1.6: so do
+        // the CORS preflights of the browser routes.
         app.UseMcpGatewayEdge();
+        app.UseMiddleware<BrowserCorsMiddleware>();
         app.UseRouting();
         app.UseAuthentication();
         app.UseAuthorization();
