@@ -3,6 +3,7 @@ using Assistiv.McpServer.Endpoints.OAuth;
 using Assistiv.McpServer.Errors;
 using Assistiv.McpServer.Json;
 using Assistiv.McpServer.Mcp;
+using Assistiv.McpServer.Observability;
 using Assistiv.Platform.Keys;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
@@ -56,10 +57,13 @@ internal static class GatewayHostExtensions
     public static WebApplication UseGatewayPipeline(this WebApplication app)
     {
         app.UseMiddleware<RequestIdMiddleware>();
+        app.UseGatewayHttpMetrics();
         app.UseExceptionHandler();
         app.UseStatusCodePages(WriteEmptyStatusAsync);
-        // API.md §2.6, §8.2: the /mcp* Origin check runs before routing answers 405 and before authentication.
+        // API.md §2.6, §8.2: the /mcp* Origin check runs before routing answers 405 and before authentication; §1.6: so do
+        // the CORS preflights of the browser routes.
         app.UseMcpGatewayEdge();
+        app.UseMiddleware<BrowserCorsMiddleware>();
         app.UseRouting();
         app.UseAuthentication();
         app.UseAuthorization();
