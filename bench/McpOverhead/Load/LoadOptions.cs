@@ -19,7 +19,7 @@ internal sealed class LoadOptions
     public bool RaisePriority { get; private set; } = true;
 
     /// <summary>Before the measured rows: every scenario at concurrency 8 this long, so the JIT's tier-1 code is in place.</summary>
-    public TimeSpan Prime { get; private set; } = TimeSpan.FromSeconds(10);
+    public TimeSpan Prime { get; private set; } = TimeSpan.FromSeconds(15);
 
     public string? Out { get; private set; }
 

@@ -105,7 +105,9 @@ internal static class MeterSteps
 
     private static async Task MeasureAsync(string name, int iterations, Func<Task> step)
     {
-        for (var i = 0; i < Math.Min(iterations, 500); i++)
+        // Time-based warm-up: EF Core's paths reach tier-1 JIT only after seconds, not after a few hundred calls.
+        var warmUntil = Stopwatch.GetTimestamp() + (2 * Stopwatch.Frequency);
+        while (Stopwatch.GetTimestamp() < warmUntil)
         {
             await step();
         }
