@@ -38,6 +38,8 @@ public static class ConnectorsHostBuilderExtensions
         ArgumentNullException.ThrowIfNull(builder);
         var services = builder.Services;
         services.TryAddSingleton(TimeProvider.System);
+        services.AddMetrics();
+        services.TryAddSingleton<ToolCallMetrics>();
 
         var contentRoot = builder.Environment.ContentRootPath;
         services.TryAddSingleton(sp => ConnectorCatalogue.Load(sp.GetRequiredService<Configuration.IConfiguration>(), contentRoot));
@@ -85,6 +87,7 @@ public static class ConnectorsHostBuilderExtensions
             sp.GetRequiredService<IConnectLinkIssuer>(),
             sp.GetRequiredService<IToolCallMeter>(),
             sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ToolCallMetrics>(),
             sp.GetRequiredService<ILogger<ToolBroker>>()));
 
         services.AddHostedService<ConnectorCatalogueStartupCheck>();

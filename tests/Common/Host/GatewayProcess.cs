@@ -1,8 +1,11 @@
 using System.Diagnostics;
 
-namespace Assistiv.McpServer.Tests.Cli;
+namespace Assistiv.Tests.Common.Host;
 
-/// <summary>Runs the real server executable (<c>gateway.dll</c>, copied next to the tests) as a child process.</summary>
+/// <summary>
+/// Runs the real server executable (<c>gateway.dll</c>, copied next to the tests) as a child process: CLI tests, and the
+/// first step of a flow that begins with <c>init</c> (API.md §1.7).
+/// </summary>
 internal static class GatewayProcess
 {
     public static string DllPath => Path.Combine(AppContext.BaseDirectory, "gateway.dll");
@@ -29,7 +32,17 @@ internal static class GatewayProcess
         using var process = Process.Start(psi)!;
         var stdout = process.StandardOutput.ReadToEndAsync(cancellationToken);
         var stderr = process.StandardError.ReadToEndAsync(cancellationToken);
-        await process.WaitForExitAsync(cancellationToken);
+        try
+        {
+            await process.WaitForExitAsync(cancellationToken);
+        }
+        catch (OperationCanceledException)
+        {
+            // A cancelled test must not leave its child running.
+            process.Kill(entireProcessTree: true);
+            throw;
+        }
+
         return (process.ExitCode, await stdout, await stderr);
     }
 
