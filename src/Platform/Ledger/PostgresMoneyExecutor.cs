@@ -16,6 +16,9 @@ internal sealed class PostgresMoneyExecutor : IMoneyExecutor, IAsyncDisposable
 {
     private const int MaxAttempts = 5;
 
+    /// <summary>Largest pool of money connections per gateway process.</summary>
+    private const int MoneyPoolCap = 32;
+
     private readonly MoneyDatabase _database;
     private readonly TimeProvider _time;
     private readonly IOutboxSignal _signal;
@@ -34,6 +37,11 @@ internal sealed class PostgresMoneyExecutor : IMoneyExecutor, IAsyncDisposable
             builder.AutoPrepareMinUsages = 2;
         }
 
+        // A second pool next to EF Core's: every money operation of a platform serializes on its wallet row, so more than
+        // a few dozen open transactions only queue in the server. Capped unless the connection string sets a smaller
+        // pool, so one gateway stays well inside PostgreSQL's max_connections (default 100) under a burst; callers
+        // beyond the cap wait for a connection (Npgsql's Timeout) instead of failing with 53300 "too many clients".
+        builder.MaxPoolSize = Math.Min(builder.MaxPoolSize, MoneyPoolCap);
         _dataSource = NpgsqlDataSource.Create(builder.ConnectionString);
     }
 
