@@ -5,6 +5,7 @@ using Assistiv.Platform.Ledger;
 using Assistiv.Platform.Secrets;
 using Assistiv.Platform.Storage;
 using Assistiv.Platform.Tenancy;
+using Assistiv.Platform.Usage;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.DataProtection.AuthenticatedEncryption;
 using Microsoft.AspNetCore.DataProtection.AuthenticatedEncryption.ConfigurationModel;
@@ -59,6 +60,7 @@ public static class PlatformServiceCollectionExtensions
         services.TryAddSingleton<ApiKeyService>();
         services.TryAddSingleton<PlatformService>();
         services.TryAddSingleton<EndUserService>();
+        services.TryAddSingleton<LastUsedRecorder>();
         services.TryAddSingleton<McpAppStore>();
 
         if (runMigrations)
@@ -71,6 +73,7 @@ public static class PlatformServiceCollectionExtensions
             // start with the right certificate would then fail on that key. The check refuses the wrong one first.
             services.Insert(0, ServiceDescriptor.Singleton<IHostedService>(sp => sp.GetRequiredService<DatabaseMigrator>()));
             services.Insert(1, ServiceDescriptor.Singleton<IHostedService>(sp => sp.GetRequiredService<DataProtectionStartupCheck>()));
+            services.AddHostedService<LastUsedWriter>();
         }
 
         services.AddMoney(storage, background: runMigrations);

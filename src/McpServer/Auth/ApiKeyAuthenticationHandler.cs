@@ -2,6 +2,7 @@ using System.Security.Claims;
 using System.Text.Encodings.Web;
 using Assistiv.McpServer.Errors;
 using Assistiv.Platform.Keys;
+using Assistiv.Platform.Usage;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Options;
 
@@ -15,11 +16,14 @@ namespace Assistiv.McpServer.Auth;
 internal sealed class ApiKeyAuthenticationHandler : AuthenticationHandler<AuthenticationSchemeOptions>
 {
     private readonly ApiKeyService _keys;
+    private readonly LastUsedRecorder _lastUsed;
 
-    public ApiKeyAuthenticationHandler(IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder, ApiKeyService keys)
+    public ApiKeyAuthenticationHandler(IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder, ApiKeyService keys,
+        LastUsedRecorder lastUsed)
         : base(options, logger, encoder)
     {
         _keys = keys;
+        _lastUsed = lastUsed;
     }
 
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
@@ -41,6 +45,8 @@ internal sealed class ApiKeyAuthenticationHandler : AuthenticationHandler<Authen
         {
             case KeyLookupStatus.Ok:
                 Context.Features.Set(new KeyPrincipalFeature(result.Principal!));
+                // API.md §2.2: last_used_at at most once per minute, written off the request path.
+                _lastUsed.KeyUsed(result.Principal!.KeyId);
                 return AuthenticateResult.Success(Ticket(result.Principal!));
             case KeyLookupStatus.Expired:
                 Context.SetAuthFailure(ApiErrors.KeyExpired());

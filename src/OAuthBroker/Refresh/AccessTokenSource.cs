@@ -7,6 +7,7 @@ using Assistiv.OAuthBroker.Vault;
 using Assistiv.Platform.Common;
 using Assistiv.Platform.Connections;
 using Assistiv.Platform.Storage;
+using Assistiv.Platform.Usage;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -48,6 +49,7 @@ internal sealed partial class AccessTokenSource : IAccessTokenSource
     private readonly RefreshMetrics _metrics;
     private readonly TimeSpan _skew;
     private readonly ILogger<AccessTokenSource> _logger;
+    private readonly LastUsedRecorder _lastUsed;
     private readonly ConcurrentDictionary<ConnectionRef, CachedToken> _cache = new();
     private readonly ConcurrentDictionary<ConnectionRef, Lazy<Task<AccessTokenResult>>> _flights = new();
 
@@ -55,8 +57,10 @@ internal sealed partial class AccessTokenSource : IAccessTokenSource
     private long _generation;
 
     public AccessTokenSource(IDbContextFactory<PlatformDbContext> db, TimeProvider time, TokenVault vault, IProviderDirectory providers,
-        McpAppStore apps, TokenEndpointClient tokens, CachePolicy cachePolicy, RefreshMetrics metrics, IOptions<OAuthOptions> options, ILogger<AccessTokenSource> logger)
+        McpAppStore apps, TokenEndpointClient tokens, CachePolicy cachePolicy, RefreshMetrics metrics, IOptions<OAuthOptions> options, ILogger<AccessTokenSource> logger,
+        LastUsedRecorder lastUsed)
     {
+        _lastUsed = lastUsed;
         _db = db;
         _time = time;
         _vault = vault;
@@ -73,10 +77,24 @@ internal sealed partial class AccessTokenSource : IAccessTokenSource
     {
         if (_cache.TryGetValue(connection, out var hit) && hit.IsUsable(_time.GetUtcNow(), _time, _cachePolicy))
         {
-            return ValueTask.FromResult(hit.Result);
+            return ValueTask.FromResult(Used(connection, hit.Result));
         }
 
-        return new ValueTask<AccessTokenResult>(LoadAsync(connection, cancellationToken));
+        return new ValueTask<AccessTokenResult>(LoadAndRecordAsync(connection, cancellationToken));
+    }
+
+    private async Task<AccessTokenResult> LoadAndRecordAsync(ConnectionRef connection, CancellationToken cancellationToken) =>
+        Used(connection, await LoadAsync(connection, cancellationToken));
+
+    // A token handed to a tool call is a use of the connection (last_used_at, API.md §4.11; written off the request path).
+    private AccessTokenResult Used(ConnectionRef connection, AccessTokenResult result)
+    {
+        if (result.Status == AccessTokenStatus.Ok)
+        {
+            _lastUsed.ConnectionUsed(connection.EndUserId, connection.App);
+        }
+
+        return result;
     }
 
     public async ValueTask<AccessTokenResult> RefreshAfterUnauthorizedAsync(ConnectionRef connection, string rejectedAccessToken, CancellationToken cancellationToken)
