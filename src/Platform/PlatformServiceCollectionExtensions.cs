@@ -1,9 +1,13 @@
 using Assistiv.Platform.Connections;
 using Assistiv.Platform.Hosting;
+using Assistiv.Platform.Idempotency;
 using Assistiv.Platform.Keys;
+using Assistiv.Platform.LlmConfigs;
+using Assistiv.Platform.RateLimits;
 using Assistiv.Platform.Secrets;
 using Assistiv.Platform.Storage;
 using Assistiv.Platform.Tenancy;
+using Assistiv.Platform.UsageLogs;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.DataProtection.AuthenticatedEncryption;
 using Microsoft.AspNetCore.DataProtection.AuthenticatedEncryption.ConfigurationModel;
@@ -59,6 +63,10 @@ public static class PlatformServiceCollectionExtensions
         services.TryAddSingleton<PlatformService>();
         services.TryAddSingleton<EndUserService>();
         services.TryAddSingleton<McpAppStore>();
+        services.TryAddSingleton<IdempotencyStore>();
+        services.TryAddSingleton<RateLimitService>();
+        services.TryAddSingleton<LlmConfigService>();
+        services.TryAddSingleton<UsageLogQueryService>();
 
         if (runMigrations)
         {
@@ -66,6 +74,8 @@ public static class PlatformServiceCollectionExtensions
             services.AddHostedService(sp => sp.GetRequiredService<DatabaseMigrator>());
             services.AddSingleton<DataProtectionStartupCheck>();
             services.AddHostedService(sp => sp.GetRequiredService<DataProtectionStartupCheck>());
+            // Server only (the CLI passes runMigrations: false): the hourly purge of API.md §1.4.
+            services.AddHostedService<IdempotencyPurgeService>();
         }
 
         return builder;

@@ -1,6 +1,7 @@
 using Assistiv.McpServer.Auth;
 using Assistiv.McpServer.Endpoints.Me;
 using Assistiv.McpServer.Endpoints.Platforms;
+using Assistiv.McpServer.Idempotency;
 
 namespace Assistiv.McpServer.Endpoints;
 
@@ -9,10 +10,14 @@ internal static class GatewayEndpoints
 {
     public static WebApplication MapPlatformsApi(this WebApplication app)
     {
-        var platform = app.MapGroup("/v1/platforms/{platformId}").RequireAuthorization(GatewayAuth.PlatformManagement);
+        var platform = app.MapGroup("/v1/platforms/{platformId}").RequireAuthorization(GatewayAuth.PlatformManagement)
+            .WithMetadata(IdempotentRouteMetadata.Applies);
         platform.MapPlatform();
         platform.MapApiKeys();
         platform.MapEndUsers();
+        platform.MapLlmConfigs();
+        platform.MapRateLimits();
+        platform.MapLogs();
         return app;
     }
 
@@ -20,6 +25,8 @@ internal static class GatewayEndpoints
     {
         var me = app.MapGroup("/v1/me").RequireAuthorization(GatewayAuth.EndUser);
         me.MapMe();
+        me.MapMeRateLimits();
+        me.MapMeLogs();
         return app;
     }
 }

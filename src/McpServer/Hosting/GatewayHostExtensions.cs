@@ -1,5 +1,7 @@
 using Assistiv.McpServer.Auth;
+using Assistiv.McpServer.Endpoints.Platforms;
 using Assistiv.McpServer.Errors;
+using Assistiv.McpServer.Idempotency;
 using Assistiv.McpServer.Json;
 using Assistiv.Platform.Keys;
 using Microsoft.AspNetCore.Authentication;
@@ -25,6 +27,12 @@ internal static class GatewayHostExtensions
         builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = BodySizeLimitMiddleware.InferenceLimit);
 
         services.Configure<JsonOptions>(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, GatewayJsonContext.Default));
+        services.Configure<JsonOptions>(o =>
+        {
+            o.SerializerOptions.TypeInfoResolverChain.Add(LlmConfigsJsonContext.Default);
+            o.SerializerOptions.TypeInfoResolverChain.Add(RateLimitsJsonContext.Default);
+            o.SerializerOptions.TypeInfoResolverChain.Add(LogsJsonContext.Default);
+        });
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         services.AddExceptionHandler<GatewayExceptionHandler>();
         services.AddProblemDetails();
@@ -46,6 +54,7 @@ internal static class GatewayHostExtensions
         // Temporary until the connector catalogue and OAuth broker land in this branch.
         builder.Services.AddSingleton<Endpoints.Platforms.IToolNames, NoToolNames>();
         builder.Services.AddSingleton<Assistiv.Platform.Connections.IConnectionRevoker, NoConnections>();
+        builder.AddInference();
         return builder;
     }
 
@@ -58,6 +67,8 @@ internal static class GatewayHostExtensions
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseMiddleware<BodySizeLimitMiddleware>();
+        // API.md §2.6: idempotency after the key, scope and body-size checks, before the handler parses JSON.
+        app.UseMiddleware<IdempotencyMiddleware>();
         return app;
     }
 

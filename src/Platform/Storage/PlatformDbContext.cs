@@ -1,6 +1,9 @@
 using Assistiv.Platform.Connections;
+using Assistiv.Platform.Idempotency;
 using Assistiv.Platform.Keys;
+using Assistiv.Platform.LlmConfigs;
 using Assistiv.Platform.Metering;
+using Assistiv.Platform.RateLimits;
 using Assistiv.Platform.Tenancy;
 using Assistiv.Platform.UsageLogs;
 using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
@@ -48,6 +51,18 @@ public abstract class PlatformDbContext : DbContext, IDataProtectionKeyContext
 
     /// <summary>MCP free-tier counters.</summary>
     public DbSet<McpFreeTierRecord> McpFreeTier => Set<McpFreeTierRecord>();
+
+    /// <summary>Idempotency records (API.md §11.3).</summary>
+    public DbSet<IdempotencyRecord> IdempotencyRecords => Set<IdempotencyRecord>();
+
+    /// <summary>Platform default rate limits (API.md §4.8).</summary>
+    public DbSet<PlatformRateLimitRecord> PlatformRateLimits => Set<PlatformRateLimitRecord>();
+
+    /// <summary>Per-end-user rate-limit overrides (API.md §4.8).</summary>
+    public DbSet<EndUserRateLimitRecord> EndUserRateLimits => Set<EndUserRateLimitRecord>();
+
+    /// <summary>LLM provider configs (API.md §4.3).</summary>
+    public DbSet<LlmConfigRecord> LlmConfigs => Set<LlmConfigRecord>();
 
     /// <summary>The Data Protection key ring (API.md §3.2).</summary>
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
