@@ -1,0 +1,109 @@
+namespace Assistiv.McpServer.Tests.Matrix;
+
+/// <summary>Who a route admits (API.md §2.8 columns): a platform key with a scope, or an <c>sk-eu_</c> key.</summary>
+public enum Access
+{
+    Management,
+    Admin,
+    EndUser,
+}
+
+/// <summary>One request of a matrix row: method, a path and body made fresh per call (destructive routes need new resources).</summary>
+internal sealed record MatrixRoute(string Row, HttpMethod Method, Access Access, int OkStatus, bool Idem,
+    Func<MatrixWorld, Task<(string Path, string? Body)>> Build)
+{
+    public override string ToString() => Row;
+}
+
+/// <summary>
+/// API.md §2.8 as data: one entry per row (rows naming several methods or paths get one entry each). Each work item
+/// adds the rows of the routes it builds; a route missing here is a route this branch does not serve yet.
+/// </summary>
+internal static class MatrixRoutes
+{
+    private static readonly HttpMethod Get = HttpMethod.Get, Post = HttpMethod.Post, Put = HttpMethod.Put, Patch = HttpMethod.Patch, Delete = HttpMethod.Delete;
+
+    public static IReadOnlyList<MatrixRoute> All { get; } =
+    [
+        new("1 GET P", Get, Access.Management, 200, false, w => Fixed(w.Own.Path())),
+        new("2 PATCH P", Patch, Access.Admin, 200, true, w => Fixed(w.Own.Path(), """{"name":"Matrix own"}""")),
+        new("3 GET P/api-keys", Get, Access.Management, 200, false, w => Fixed(w.Own.Path("/api-keys"))),
+        new("4 POST P/api-keys (platform key)", Post, Access.Admin, 201, true, w => Fixed(w.Own.Path("/api-keys"), """{"name":"matrix","scopes":["inference"]}""")),
+        new("4 POST P/api-keys (end-user key)", Post, Access.Management, 201, true, w => Fixed(w.Own.Path("/api-keys"), $$"""{"end_user_id":"{{w.KeyFarmUser.Id}}"}""")),
+        new("5 PATCH P/api-keys/{kid}", Patch, Access.Management, 200, true, w => Fixed(w.Own.Path($"/api-keys/{w.OwnUserKeyId}"), """{"tool_policy":null}""")),
+        new("6 DELETE P/api-keys/{kid} (platform key)", Delete, Access.Admin, 204, false, async w => (w.Own.Path($"/api-keys/{(await w.Own.CreatePlatformKeyAsync("""["inference"]""")).Id}"), null)),
+        new("6 DELETE P/api-keys/{kid} (end-user key)", Delete, Access.Management, 204, false, async w => (w.Own.Path($"/api-keys/{await NewEndUserKeyIdAsync(w)}"), null)),
+        new("7 GET P/llm-configs", Get, Access.Management, 200, false, w => Fixed(w.Own.Path("/llm-configs"))),
+        new("8 POST P/llm-configs", Post, Access.Admin, 201, true, w => Fixed(w.Own.Path("/llm-configs"), """{"provider":"mock"}""")),
+        new("9 DELETE P/llm-configs/{cid}", Delete, Access.Admin, 204, false, async w => (w.Own.Path($"/llm-configs/{await NewLlmConfigIdAsync(w)}"), null)),
+        new("10 GET P/end-users", Get, Access.Management, 200, false, w => Fixed(w.Own.Path("/end-users"))),
+        new("11 POST P/end-users", Post, Access.Management, 201, true, w => Fixed(w.Own.Path("/end-users"), $$"""{"external_id":"m-{{Unique()}}"}""")),
+        new("12 GET E", Get, Access.Management, 200, false, w => Fixed(w.Own.Path($"/end-users/{w.OwnUser.Id}"))),
+        new("12 PATCH E", Patch, Access.Management, 200, true, w => Fixed(w.Own.Path($"/end-users/{w.OwnUser.Id}"), """{"display_name":"Matrix"}""")),
+        new("12 DELETE E", Delete, Access.Management, 204, false, async w => (w.Own.Path($"/end-users/{(await w.NewEndUserAsync()).Id}"), null)),
+        new("20 GET P/rate-limits", Get, Access.Management, 200, false, w => Fixed(w.Own.Path("/rate-limits"))),
+        new("21 PUT P/rate-limits", Put, Access.Admin, 200, true, w => Fixed(w.Own.Path("/rate-limits"), """{"rpm_limit":1000}""")),
+        new("22 GET E/rate-limits", Get, Access.Management, 200, false, w => Fixed(w.Own.Path($"/end-users/{w.OwnUser.Id}/rate-limits"))),
+        new("22 PUT E/rate-limits", Put, Access.Management, 200, true, w => Fixed(w.Own.Path($"/end-users/{w.OwnUser.Id}/rate-limits"), """{"rpm_limit":600}""")),
+        new("22 DELETE E/rate-limits", Delete, Access.Management, 204, false, w => Fixed(w.Own.Path($"/end-users/{w.OwnUser.Id}/rate-limits"))),
+        new("23 POST E/rate-limits", Post, Access.Management, 200, true, w => Fixed(w.Own.Path($"/end-users/{w.OwnUser.Id}/rate-limits"), """{"rpm_limit":600}""")),
+        new("23 PATCH E/rate-limits", Patch, Access.Management, 200, true, w => Fixed(w.Own.Path($"/end-users/{w.OwnUser.Id}/rate-limits"), """{"tpm_limit":1000}""")),
+        new("24 GET P/logs", Get, Access.Management, 200, false, w => Fixed(w.Own.Path("/logs"))),
+        new("25 POST P/logs/search", Post, Access.Management, 200, false, w => Fixed(w.Own.Path("/logs/search"), """{"limit":5}""")),
+        new("37 GET /v1/me", Get, Access.EndUser, 200, false, _ => Fixed("/v1/me")),
+        new("37 GET /v1/me/rate-limits", Get, Access.EndUser, 200, false, _ => Fixed("/v1/me/rate-limits")),
+        new("37 GET /v1/me/logs", Get, Access.EndUser, 200, false, _ => Fixed("/v1/me/logs")),
+        new("37 GET /v1/me/mcp-config", Get, Access.EndUser, 200, false, _ => Fixed("/v1/me/mcp-config")),
+    ];
+
+    /// <summary>
+    /// Routes that resolve an id from the path: for each, how to name another platform's resource of that kind
+    /// (API.md §2.6: never 403, always 404 as for an unknown id).
+    /// </summary>
+    public static IReadOnlyList<(string Row, HttpMethod Method, string PathTemplate, string? Body, Func<MatrixWorld, Task<string>> ForeignId)> IdRoutes { get; } =
+    [
+        ("5 PATCH P/api-keys/{id}", Patch, "/api-keys/{id}", """{"tool_policy":null}""", async w => await ForeignKeyIdAsync(w)),
+        ("6 DELETE P/api-keys/{id}", Delete, "/api-keys/{id}", null, async w => await ForeignKeyIdAsync(w)),
+        ("9 DELETE P/llm-configs/{id}", Delete, "/llm-configs/{id}", null, async w => await NewLlmConfigIdAsync(w, w.Other)),
+        ("12 GET E", Get, "/end-users/{id}", null, w => Task.FromResult(w.OtherUser.Id.ToString())),
+        ("12 PATCH E", Patch, "/end-users/{id}", """{"display_name":"x"}""", w => Task.FromResult(w.OtherUser.Id.ToString())),
+        ("12 DELETE E", Delete, "/end-users/{id}", null, w => Task.FromResult(w.OtherUser.Id.ToString())),
+        ("22 GET E/rate-limits", Get, "/end-users/{id}/rate-limits", null, w => Task.FromResult(w.OtherUser.Id.ToString())),
+        ("22 PUT E/rate-limits", Put, "/end-users/{id}/rate-limits", """{"rpm_limit":1}""", w => Task.FromResult(w.OtherUser.Id.ToString())),
+        ("22 DELETE E/rate-limits", Delete, "/end-users/{id}/rate-limits", null, w => Task.FromResult(w.OtherUser.Id.ToString())),
+        ("23 POST E/rate-limits", Post, "/end-users/{id}/rate-limits", """{"rpm_limit":1}""", w => Task.FromResult(w.OtherUser.Id.ToString())),
+        ("23 PATCH E/rate-limits", Patch, "/end-users/{id}/rate-limits", """{"rpm_limit":1}""", w => Task.FromResult(w.OtherUser.Id.ToString())),
+    ];
+
+    public static MatrixRoute Find(string row) => All.Single(r => r.Row == row);
+
+    private static Task<(string Path, string? Body)> Fixed(string path, string? body = null) => Task.FromResult((path, body));
+
+    private static string Unique() => Guid.CreateVersion7().ToString("N")[..16];
+
+    private static async Task<string> NewEndUserKeyIdAsync(MatrixWorld w)
+    {
+        using var admin = w.Own.Admin();
+        var r = await admin.PostJsonAsync(w.Own.Path("/api-keys"), $$"""{"end_user_id":"{{w.KeyFarmUser.Id}}"}""");
+        r.AssertStatus(201);
+        return r.Json["id"]!.GetValue<string>();
+    }
+
+    private static async Task<string> ForeignKeyIdAsync(MatrixWorld w)
+    {
+        using var admin = w.Other.Admin();
+        var r = await admin.PostJsonAsync(w.Other.Path("/api-keys"), $$"""{"end_user_id":"{{w.OtherKeyFarmUser.Id}}"}""");
+        r.AssertStatus(201);
+        return r.Json["id"]!.GetValue<string>();
+    }
+
+    private static Task<string> NewLlmConfigIdAsync(MatrixWorld w) => NewLlmConfigIdAsync(w, w.Own);
+
+    private static async Task<string> NewLlmConfigIdAsync(MatrixWorld w, Assistiv.Tests.Common.Host.TestPlatform platform)
+    {
+        using var admin = platform.Admin();
+        var r = await admin.PostJsonAsync(platform.Path("/llm-configs"), """{"provider":"mock"}""");
+        r.AssertStatus(201);
+        return r.Json["id"]!.GetValue<string>();
+    }
+}
