@@ -1,0 +1,42 @@
+using System.Diagnostics;
+
+namespace Assistiv.McpServer.Tests.Cli;
+
+/// <summary>Runs the real server executable (<c>gateway.dll</c>, copied next to the tests) as a child process.</summary>
+internal static class GatewayProcess
+{
+    public static string DllPath => Path.Combine(AppContext.BaseDirectory, "gateway.dll");
+
+    public static async Task<(int ExitCode, string StdOut, string StdErr)> RunAsync(string workingDirectory, CancellationToken cancellationToken, params string[] args)
+    {
+        var psi = new ProcessStartInfo("dotnet")
+        {
+            WorkingDirectory = workingDirectory,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        psi.ArgumentList.Add(DllPath);
+        foreach (var a in args)
+        {
+            psi.ArgumentList.Add(a);
+        }
+
+        // The executable's defaults (./data/gateway.db, ./data/dp-cert.pfx) resolve in the working directory.
+        psi.Environment.Remove("ConnectionStrings__Gateway");
+        psi.Environment.Remove("Gateway__Database__Provider");
+        psi.Environment["DOTNET_ENVIRONMENT"] = "Production";
+        using var process = Process.Start(psi)!;
+        var stdout = process.StandardOutput.ReadToEndAsync(cancellationToken);
+        var stderr = process.StandardError.ReadToEndAsync(cancellationToken);
+        await process.WaitForExitAsync(cancellationToken);
+        return (process.ExitCode, await stdout, await stderr);
+    }
+
+    public static string NewWorkingDirectory()
+    {
+        var dir = Path.Combine(Path.GetTempPath(), "gw-cli-tests", Guid.CreateVersion7().ToString("N"));
+        Directory.CreateDirectory(dir);
+        return dir;
+    }
+}
