@@ -105,6 +105,39 @@ public abstract class MatrixTests(HostFixture host)
         Assert.Equal(u.GetProperty("param").ValueKind, f.GetProperty("param").ValueKind);
     }
 
+    [Theory]
+    [MemberData(nameof(Rows))]
+    public async Task Route_RefusesADeactivatedEndUsersKey(string row)
+    {
+        var world = await MatrixWorld.GetAsync(host);
+        var route = MatrixRoutes.Find(row);
+        var (path, body) = await route.Build(world);
+        using var client = world.Factory.Client(world.InactiveUserKey);
+        var r = await client.SendAsync(route.Method, path, body);
+        // API.md §2.6 order: key type (403 wrong_key_type) before the inactive end user (403 forbidden, §2.8 notes).
+        r.AssertError(403, route.Access == Access.EndUser ? "forbidden" : "wrong_key_type");
+    }
+
+    [Theory]
+    [MemberData(nameof(Rows))]
+    public async Task Route_ChecksThePlatformHeader(string row)
+    {
+        var world = await MatrixWorld.GetAsync(host);
+        var route = MatrixRoutes.Find(row);
+        var caller = route.Access == Access.EndUser ? Caller.OwnEndUserKey : Caller.OwnPlatformKey;
+        using var client = world.Factory.Client(KeyFor(world, route, caller));
+        const string header = "X-Assistiv-Platform-Id";
+        // API.md §2.6: optional; when present it must equal the key's platform, else 403 forbidden.
+        foreach (var wrong in new[] { world.Other.Id.ToString(), "not-a-uuid" })
+        {
+            var (p1, b1) = await route.Build(world);
+            (await client.SendAsync(route.Method, p1, b1, headers: [new(header, wrong)])).AssertError(403, "forbidden");
+        }
+
+        var (path, body) = await route.Build(world);
+        (await client.SendAsync(route.Method, path, body, headers: [new(header, world.Own.Id.ToString())])).AssertStatus(route.OkStatus);
+    }
+
     /// <summary>The cell of API.md §2.8 for a route and a caller, with the notes under the table.</summary>
     private static (int Status, string? Code) Expected(MatrixRoute route, Caller caller)
     {

@@ -33,6 +33,9 @@ internal sealed class MatrixWorld
     /// <summary>An end user of A whose keys the key-minting rows use, so the callers' keys never hit the 25-key cap.</summary>
     public TestEndUser KeyFarmUser { get; private set; } = null!;
 
+    /// <summary>The key of an end user of A with <c>is_active=false</c>.</summary>
+    public string InactiveUserKey { get; private set; } = "";
+
     /// <summary>The same on B.</summary>
     public TestEndUser OtherKeyFarmUser { get; private set; } = null!;
 
@@ -60,6 +63,9 @@ internal sealed class MatrixWorld
         world.KeyFarmUser = await world.Own.CreateEndUserAsync("matrix-key-farm");
         world.OtherKeyFarmUser = await world.Other.CreateEndUserAsync("matrix-other-key-farm");
         using var admin = world.Own.Admin();
+        var inactive = await world.Own.CreateEndUserAsync("matrix-inactive");
+        (await admin.PatchJsonAsync(world.Own.Path($"/end-users/{inactive.Id}"), """{"is_active":false}""")).AssertStatus(200);
+        world.InactiveUserKey = inactive.Key;
         var keys = await admin.GetJsonAsync(world.Own.Path($"/api-keys?type=end_user&end_user_id={world.OwnUser.Id}"));
         world.OwnUserKeyId = keys.Json["data"]![0]!["id"]!.GetValue<string>();
         world.ManagementKey = (await world.Own.CreatePlatformKeyAsync("""["management","inference"]""")).Raw;
