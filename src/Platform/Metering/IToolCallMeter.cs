@@ -56,7 +56,14 @@ public enum ToolAdmissionStatus
 /// <param name="Status">Outcome.</param>
 /// <param name="FreeSlot">True when a free-tier slot was claimed.</param>
 /// <param name="HoldId">The hold taken for a paid call, or null.</param>
-public sealed record ToolAdmission(ToolAdmissionStatus Status, bool FreeSlot, Guid? HoldId);
+public sealed record ToolAdmission(ToolAdmissionStatus Status, bool FreeSlot, Guid? HoldId)
+{
+    /// <summary>
+    /// The UTC month (<c>yyyy-MM</c>) whose free-tier counter holds the claimed slot, so that a call admitted just before
+    /// midnight at the end of a month settles the row it claimed; null when no free slot was claimed.
+    /// </summary>
+    public string? FreeTierMonth { get; init; }
+}
 
 /// <summary>How a tool call ended, for settlement and its log row.</summary>
 /// <param name="Success">True when the result was not <c>isError</c>.</param>
