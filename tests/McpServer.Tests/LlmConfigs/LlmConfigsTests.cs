@@ -152,6 +152,40 @@ public abstract class LlmConfigsTests(HostFixture host)
         r.AssertValidation("base_url");
     }
 
+    [Theory]
+    [InlineData("https://127.0.0.1/v1")]
+    [InlineData("https://10.1.2.3")]
+    [InlineData("https://172.16.0.1")]
+    [InlineData("https://192.168.1.10/v1")]
+    [InlineData("https://169.254.169.254/latest")]
+    [InlineData("https://100.64.0.1")]
+    [InlineData("https://[::1]/v1")]
+    [InlineData("https://[fd00::1]")]
+    [InlineData("https://[::ffff:127.0.0.1]")]
+    [InlineData("https://0.0.0.0")]
+    public async Task Create_RefusesPrivateTargets_WithoutAllowPrivateTargets(string baseUrl)
+    {
+        var factory = await host.NewFactoryAsync(configure: f => f.With("Gateway:Network:AllowPrivateTargets", "false"));
+        var p = await factory.CreatePlatformAsync();
+        using var admin = p.Admin();
+        // API.md §1.8: a literal refused address → 422, param = the field, nothing stored.
+        var r = await admin.PostJsonAsync(p.Path("/llm-configs"), $$"""{"provider":"openai_compatible","api_key":"k","base_url":"{{baseUrl}}","models":["gpt-4o"]}""");
+        r.AssertValidation("base_url");
+        await using var db = factory.Db();
+        Assert.False(await db.LlmConfigs.AnyAsync(x => x.PlatformId == p.Id, TestContext.Current.CancellationToken));
+    }
+
+    [Fact]
+    public async Task Create_AcceptsAPublicLiteralAddress_WithoutAllowPrivateTargets()
+    {
+        var factory = await host.NewFactoryAsync(configure: f => f.With("Gateway:Network:AllowPrivateTargets", "false"));
+        var p = await factory.CreatePlatformAsync();
+        using var admin = p.Admin();
+        // A literal address needs no DNS lookup (no test reaches the internet); 93.184.215.14 is public.
+        var r = await admin.PostJsonAsync(p.Path("/llm-configs"), """{"provider":"openai","api_key":"k","base_url":"https://93.184.215.14/v1"}""");
+        r.AssertStatus(201);
+    }
+
     [Fact]
     public async Task Create_AcceptsPlainHttpBaseUrl_WithAllowPrivateTargets()
     {

@@ -5,6 +5,7 @@ using Assistiv.McpServer.Errors;
 using Assistiv.McpServer.Json;
 using Assistiv.Platform.Hosting;
 using Assistiv.Platform.LlmConfigs;
+using Assistiv.Platform.Network;
 using Microsoft.Extensions.Options;
 
 namespace Assistiv.McpServer.Endpoints.Platforms;
@@ -50,7 +51,13 @@ internal static class LlmConfigsEndpoints
             return f.Error;
         }
 
-        var row = await configs.CreateAsync(http.RequireKeyPrincipal().PlatformId, create!, ct);
+        // API.md §1.8: the creation-time address check (a literal or resolved refused address → 422, param = the field).
+        if (create!.BaseUrl is { } baseUrl && await CheckTargetAsync(baseUrl, gateway.Value.Network.AllowPrivateTargets, ct) is { } refused)
+        {
+            return refused;
+        }
+
+        var row = await configs.CreateAsync(http.RequireKeyPrincipal().PlatformId, create, ct);
         return row is null
             ? ApiErrors.Conflict($"A platform may have at most {LlmConfigService.MaxPerPlatform} llm-configs.")
             : Results.Json(LlmConfigDto.From(row), LlmConfigsJsonContext.Default.LlmConfigDto, statusCode: 201);
@@ -105,8 +112,9 @@ internal static class LlmConfigsEndpoints
     }
 
     /// <summary>
-    /// API.md §1.8 creation-time check of <c>base_url</c>: an absolute <c>https</c> URL (<c>http</c> only with
-    /// <c>AllowPrivateTargets</c>), no user info, query or fragment, ≤ 2048 characters; stored without a trailing slash.
+    /// The format part of the API.md §1.8 creation-time check of <c>base_url</c>: an absolute <c>https</c> URL (<c>http</c>
+    /// only with <c>AllowPrivateTargets</c>), no user info, query or fragment, ≤ 2048 characters; stored without a
+    /// trailing slash. The address part runs afterwards through <see cref="OutboundTargetGuard"/>.
     /// </summary>
     private static string? ReadBaseUrl(FieldReader f, string name, bool required, bool allowPrivateTargets)
     {
@@ -129,10 +137,18 @@ internal static class LlmConfigsEndpoints
             return null;
         }
 
-        // TODO(connectors merge): run the outbound guard's creation-time address check (literal or resolved private
-        // address → 422 unless AllowPrivateTargets), API.md §1.8.
         return text.TrimEnd('/');
     }
+
+    private static async Task<ApiErrorResult?> CheckTargetAsync(string baseUrl, bool allowPrivateTargets, CancellationToken ct) =>
+        await OutboundTargetGuard.CheckAsync(baseUrl, allowPrivateTargets, ct) switch
+        {
+            OutboundTargetVerdict.Allowed => null,
+            OutboundTargetVerdict.BlockedTarget => ApiErrors.Validation("base_url", "'base_url' points to a private, loopback or otherwise refused address."),
+            OutboundTargetVerdict.Unresolvable => ApiErrors.Validation("base_url", "'base_url' has a host name that does not resolve."),
+            OutboundTargetVerdict.SchemeNotAllowed => ApiErrors.Validation("base_url", "'base_url' must use https."),
+            _ => ApiErrors.Validation("base_url", "'base_url' must be an absolute URL without user info, query or fragment."),
+        };
 
     /// <summary>
     /// <c>models</c>: <c>["slug", …]</c> or <c>[{"slug","provider_model_id?"}]</c>, 1–200 distinct catalogue slugs
