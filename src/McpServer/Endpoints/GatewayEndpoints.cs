@@ -18,6 +18,7 @@ internal static class GatewayEndpoints
         platform.MapLlmConfigs();
         platform.MapRateLimits();
         platform.MapLogs();
+        platform.MapMcpApps();
         return app;
     }
 

@@ -51,8 +51,9 @@ internal static class GatewayHostExtensions
     /// <summary>Composes the inner projects' services (connectors, OAuth broker, MCP).</summary>
     public static WebApplicationBuilder AddGatewayServices(this WebApplicationBuilder builder)
     {
-        // Temporary until the connector catalogue and OAuth broker land in this branch.
-        builder.Services.AddSingleton<Endpoints.Platforms.IToolNames, NoToolNames>();
+        builder.AddConnectors();
+        builder.Services.AddSingleton<Endpoints.Platforms.IToolNames, CatalogueToolNames>();
+        // Temporary until the OAuth broker lands in this branch.
         builder.Services.AddSingleton<Assistiv.Platform.Connections.IConnectionRevoker, NoConnections>();
         builder.AddInference();
         return builder;
@@ -91,11 +92,11 @@ internal static class GatewayHostExtensions
         return error.ExecuteAsync(http);
     }
 
-    private sealed class NoToolNames : Endpoints.Platforms.IToolNames
+    private sealed class CatalogueToolNames(Assistiv.Connectors.Catalogue.ConnectorCatalogue catalogue) : Endpoints.Platforms.IToolNames
     {
-        public bool IsTool(string name) => false;
+        public bool IsTool(string name) => catalogue.ToolsByName.ContainsKey(name);
 
-        public bool IsApp(string app) => false;
+        public bool IsApp(string app) => catalogue.AppsById.ContainsKey(app);
     }
 
     private sealed class NoConnections : Assistiv.Platform.Connections.IConnectionRevoker

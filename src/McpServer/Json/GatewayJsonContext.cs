@@ -24,6 +24,9 @@ namespace Assistiv.McpServer.Json;
 [JsonSerializable(typeof(EndUserDto))]
 [JsonSerializable(typeof(EndUserCreatedDto))]
 [JsonSerializable(typeof(ListEnvelope<EndUserDto>))]
+[JsonSerializable(typeof(McpAppDto))]
+[JsonSerializable(typeof(McpAppDetailDto))]
+[JsonSerializable(typeof(DataEnvelope<McpAppDto>))]
 [JsonSerializable(typeof(MeDto))]
 [JsonSerializable(typeof(McpConfigDto))]
 internal sealed partial class GatewayJsonContext : JsonSerializerContext
