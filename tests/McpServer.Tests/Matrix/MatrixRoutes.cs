@@ -12,6 +12,11 @@ public enum Access
 internal sealed record MatrixRoute(string Row, HttpMethod Method, Access Access, int OkStatus, bool Idem,
     Func<MatrixWorld, Task<(string Path, string? Body)>> Build)
 {
+    /// <summary>A second success status, for routes whose first call creates and later calls replace (e.g. 201 / 200).</summary>
+    public int? AltOkStatus { get; init; }
+
+    public bool IsOk(int status) => status == OkStatus || status == AltOkStatus;
+
     public override string ToString() => Row;
 }
 
@@ -50,6 +55,10 @@ internal static class MatrixRoutes
         new("23 PATCH E/rate-limits", Patch, Access.Management, 200, true, w => Fixed(w.Own.Path($"/end-users/{w.OwnUser.Id}/rate-limits"), """{"tpm_limit":1000}""")),
         new("24 GET P/logs", Get, Access.Management, 200, false, w => Fixed(w.Own.Path("/logs"))),
         new("25 POST P/logs/search", Post, Access.Management, 200, false, w => Fixed(w.Own.Path("/logs/search"), """{"limit":5}""")),
+        new("27 GET P/mcp/apps", Get, Access.Management, 200, false, w => Fixed(w.Own.Path("/mcp/apps"))),
+        new("27 GET P/mcp/apps/{app}", Get, Access.Management, 200, false, w => Fixed(w.Own.Path("/mcp/apps/github"))),
+        new("28 POST P/mcp/apps", Post, Access.Admin, 201, true, w => Fixed(w.Own.Path("/mcp/apps"), GitHubActivation)) { AltOkStatus = 200 },
+        new("29 DELETE P/mcp/apps/{app}", Delete, Access.Admin, 204, false, async w => (w.Own.Path($"/mcp/apps/{await ActivateMockAsync(w)}"), null)),
         new("37 GET /v1/me", Get, Access.EndUser, 200, false, _ => Fixed("/v1/me")),
         new("37 GET /v1/me/rate-limits", Get, Access.EndUser, 200, false, _ => Fixed("/v1/me/rate-limits")),
         new("37 GET /v1/me/logs", Get, Access.EndUser, 200, false, _ => Fixed("/v1/me/logs")),
@@ -75,11 +84,21 @@ internal static class MatrixRoutes
         ("23 PATCH E/rate-limits", Patch, "/end-users/{id}/rate-limits", """{"rpm_limit":1}""", w => Task.FromResult(w.OtherUser.Id.ToString())),
     ];
 
+    private const string GitHubActivation = """{"app":"github","client_id":"Iv1.matrix","client_secret":"matrix-secret","redirect_base_url":"https://app.example.com"}""";
+
     public static MatrixRoute Find(string row) => All.Single(r => r.Row == row);
 
     private static Task<(string Path, string? Body)> Fixed(string path, string? body = null) => Task.FromResult((path, body));
 
     private static string Unique() => Guid.CreateVersion7().ToString("N")[..16];
+
+    private static async Task<string> ActivateMockAsync(MatrixWorld w)
+    {
+        using var admin = w.Own.Admin();
+        var r = await admin.PostJsonAsync(w.Own.Path("/mcp/apps"), """{"app":"mock","client_id":"c","client_secret":"s","redirect_base_url":"https://app.example.com"}""");
+        Assert.True(r.Status is 200 or 201, r.Body);
+        return "mock";
+    }
 
     private static async Task<string> NewEndUserKeyIdAsync(MatrixWorld w)
     {
