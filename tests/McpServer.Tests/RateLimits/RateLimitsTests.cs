@@ -268,6 +268,23 @@ public abstract class RateLimitsTests(HostFixture host)
         Assert.Equal(10000, remaining["requests_day"]!.GetValue<int>());
     }
 
+    [Fact]
+    public async Task ConcurrentFirstWrites_OfOneOverride_AllSucceed_AndLeaveOneRow()
+    {
+        var p = await Factory.CreatePlatformAsync();
+        var user = await p.CreateEndUserAsync();
+        using var admin = p.Admin();
+        var results = await Task.WhenAll(Enumerable.Range(1, 10).Select(i =>
+            admin.PutJsonAsync(p.Path($"/end-users/{user.Id}/rate-limits"), $$"""{"rpm_limit":{{i}}}""")));
+        Assert.All(results, r => r.AssertStatus(200));
+        await using var db = Factory.Db();
+        Assert.Equal(1, await db.EndUserRateLimits.CountAsync(x => x.EndUserId == user.Id, TestContext.Current.CancellationToken));
+        var platformResults = await Task.WhenAll(Enumerable.Range(1, 10).Select(i =>
+            admin.PutJsonAsync(p.Path("/rate-limits"), $$"""{"rpd_limit":{{i}}}""")));
+        Assert.All(platformResults, r => r.AssertStatus(200));
+        Assert.Equal(1, await db.PlatformRateLimits.CountAsync(x => x.PlatformId == p.Id, TestContext.Current.CancellationToken));
+    }
+
     internal static void AssertFields(JsonNode node, params string[] names) =>
         Assert.Equal(names.Order(StringComparer.Ordinal), node.AsObject().Select(p => p.Key).Order(StringComparer.Ordinal));
 }
