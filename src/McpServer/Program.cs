@@ -1,7 +1,9 @@
 using Assistiv.McpServer.Cli;
 using Assistiv.McpServer.Endpoints;
 using Assistiv.McpServer.Endpoints.Health;
+using Assistiv.McpServer.Endpoints.OAuth;
 using Assistiv.McpServer.Hosting;
+using Assistiv.McpServer.Mcp;
 
 if (GatewayCli.Handles(args))
 {
@@ -11,12 +13,16 @@ if (GatewayCli.Handles(args))
 var builder = WebApplication.CreateBuilder(GatewayCli.ServeArgs(args));
 builder.AddGatewayHost();
 builder.AddPlatform();
+builder.AddOAuthBroker();
 builder.AddGatewayServices();
+builder.AddMcpGateway();
 
 var app = builder.Build();
 app.UseGatewayPipeline();
 app.MapHealth();
 app.MapPlatformsApi();
 app.MapMeApi();
+app.MapMcpGateway();
+app.MapOAuthApi();
 
 return await GatewayCli.RunHostAsync(app);

@@ -1,4 +1,5 @@
 using Assistiv.McpServer.Auth;
+using Assistiv.McpServer.Endpoints.Connections;
 using Assistiv.McpServer.Endpoints.Me;
 using Assistiv.McpServer.Endpoints.Platforms;
 using Assistiv.McpServer.Idempotency;
@@ -19,6 +20,7 @@ internal static class GatewayEndpoints
         platform.MapRateLimits();
         platform.MapLogs();
         platform.MapMcpApps();
+        platform.MapConnections();
         return app;
     }
 
@@ -28,6 +30,7 @@ internal static class GatewayEndpoints
         me.MapMe();
         me.MapMeRateLimits();
         me.MapMeLogs();
+        me.MapMeConnections();
         return app;
     }
 }

@@ -1,8 +1,10 @@
 using Assistiv.McpServer.Auth;
 using Assistiv.McpServer.Endpoints.Platforms;
+using Assistiv.McpServer.Endpoints.OAuth;
 using Assistiv.McpServer.Errors;
 using Assistiv.McpServer.Idempotency;
 using Assistiv.McpServer.Json;
+using Assistiv.McpServer.Mcp;
 using Assistiv.Platform.Keys;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
@@ -33,8 +35,10 @@ internal static class GatewayHostExtensions
             o.SerializerOptions.TypeInfoResolverChain.Add(RateLimitsJsonContext.Default);
             o.SerializerOptions.TypeInfoResolverChain.Add(LogsJsonContext.Default);
         });
+        services.Configure<JsonOptions>(o => o.SerializerOptions.TypeInfoResolverChain.Add(OAuthJsonContext.Default));
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         services.AddExceptionHandler<GatewayExceptionHandler>();
+        services.AddSensitiveQueryLogRedaction();
         services.AddProblemDetails();
 
         services.AddAuthentication(GatewayAuth.Scheme)
@@ -51,10 +55,9 @@ internal static class GatewayHostExtensions
     /// <summary>Composes the inner projects' services (connectors, OAuth broker, MCP).</summary>
     public static WebApplicationBuilder AddGatewayServices(this WebApplicationBuilder builder)
     {
+        // IAccessTokenSource, IConnectLinkIssuer and IConnectionRevoker come from AddOAuthBroker() (Program.cs).
         builder.AddConnectors();
         builder.Services.AddSingleton<Endpoints.Platforms.IToolNames, CatalogueToolNames>();
-        // Temporary until the OAuth broker lands in this branch.
-        builder.Services.AddSingleton<Assistiv.Platform.Connections.IConnectionRevoker, NoConnections>();
         builder.AddInference();
         return builder;
     }
@@ -64,12 +67,15 @@ internal static class GatewayHostExtensions
         app.UseMiddleware<RequestIdMiddleware>();
         app.UseExceptionHandler();
         app.UseStatusCodePages(WriteEmptyStatusAsync);
+        // API.md §2.6, §8.2: the /mcp* Origin check runs before routing answers 405 and before authentication.
+        app.UseMcpGatewayEdge();
         app.UseRouting();
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseMiddleware<BodySizeLimitMiddleware>();
         // API.md §2.6: idempotency after the key, scope and body-size checks, before the handler parses JSON.
         app.UseMiddleware<IdempotencyMiddleware>();
+        app.UseMcpGatewayRules();
         return app;
     }
 
@@ -97,12 +103,5 @@ internal static class GatewayHostExtensions
         public bool IsTool(string name) => catalogue.ToolsByName.ContainsKey(name);
 
         public bool IsApp(string app) => catalogue.AppsById.ContainsKey(app);
-    }
-
-    private sealed class NoConnections : Assistiv.Platform.Connections.IConnectionRevoker
-    {
-        public Task RevokeAllForEndUserAsync(Guid platformId, Guid endUserId, CancellationToken cancellationToken) => Task.CompletedTask;
-
-        public Task RevokeAllForAppAsync(Guid platformId, string app, CancellationToken cancellationToken) => Task.CompletedTask;
     }
 }

@@ -30,6 +30,15 @@ public sealed class OAuthStateRecord
     /// <summary>SHA-256 of the <c>gw_connect</c> cookie nonce when the state was created from a connect token.</summary>
     public string? CookieNonceHash { get; set; }
 
+    /// <summary>
+    /// The activation's <c>redirect_base_url</c> when the state was made, so that the callback can still redirect after the
+    /// app was deactivated meanwhile (API.md §9.2 step 4).
+    /// </summary>
+    public string? RedirectBaseUrl { get; set; }
+
+    /// <summary>The scopes requested at authorize time as a JSON array (the granted scopes when the provider names none, §9.2).</summary>
+    public string? ScopesJson { get; set; }
+
     /// <summary>Creation time.</summary>
     public DateTimeOffset CreatedAt { get; set; }
 

@@ -272,6 +272,14 @@ namespace Assistiv.Platform.Storage.Postgres.Migrations
                         .HasColumnType("uuid")
                         .HasColumnName("platform_id");
 
+                    b.Property<string>("RedirectBaseUrl")
+                        .HasColumnType("text")
+                        .HasColumnName("redirect_base_url");
+
+                    b.Property<string>("ScopesJson")
+                        .HasColumnType("text")
+                        .HasColumnName("scopes_json");
+
                     b.Property<string>("StateHash")
                         .IsRequired()
                         .HasMaxLength(64)

@@ -273,6 +273,14 @@ namespace Assistiv.Platform.Storage.Sqlite.Migrations
                         .HasColumnType("TEXT")
                         .HasColumnName("platform_id");
 
+                    b.Property<string>("RedirectBaseUrl")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("redirect_base_url");
+
+                    b.Property<string>("ScopesJson")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("scopes_json");
+
                     b.Property<string>("StateHash")
                         .IsRequired()
                         .HasMaxLength(64)

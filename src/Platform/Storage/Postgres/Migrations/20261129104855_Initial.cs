@@ -95,6 +95,8 @@ namespace Assistiv.Platform.Storage.Postgres.Migrations
                     subdomain = table.Column<string>(type: "text", nullable: true),
                     elicitation_id = table.Column<string>(type: "text", nullable: true),
                     cookie_nonce_hash = table.Column<string>(type: "text", nullable: true),
+                    redirect_base_url = table.Column<string>(type: "text", nullable: true),
+                    scopes_json = table.Column<string>(type: "text", nullable: true),
                     created_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
                     expires_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
                     used_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true)

@@ -10,7 +10,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace Assistiv.Platform.Storage.Sqlite.Migrations
 {
     [DbContext(typeof(SqlitePlatformDbContext))]
-    [Migration("20261129092642_Initial")]
+    [Migration("20261129104827_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -275,6 +275,14 @@ namespace Assistiv.Platform.Storage.Sqlite.Migrations
                         .IsRequired()
                         .HasColumnType("TEXT")
                         .HasColumnName("platform_id");
+
+                    b.Property<string>("RedirectBaseUrl")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("redirect_base_url");
+
+                    b.Property<string>("ScopesJson")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("scopes_json");
 
                     b.Property<string>("StateHash")
                         .IsRequired()

@@ -12,7 +12,7 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace Assistiv.Platform.Storage.Postgres.Migrations
 {
     [DbContext(typeof(PostgresPlatformDbContext))]
-    [Migration("20261129092739_Initial")]
+    [Migration("20261129104855_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -274,6 +274,14 @@ namespace Assistiv.Platform.Storage.Postgres.Migrations
                     b.Property<Guid>("PlatformId")
                         .HasColumnType("uuid")
                         .HasColumnName("platform_id");
+
+                    b.Property<string>("RedirectBaseUrl")
+                        .HasColumnType("text")
+                        .HasColumnName("redirect_base_url");
+
+                    b.Property<string>("ScopesJson")
+                        .HasColumnType("text")
+                        .HasColumnName("scopes_json");
 
                     b.Property<string>("StateHash")
                         .IsRequired()

@@ -93,6 +93,8 @@ namespace Assistiv.Platform.Storage.Sqlite.Migrations
                     subdomain = table.Column<string>(type: "TEXT", nullable: true),
                     elicitation_id = table.Column<string>(type: "TEXT", nullable: true),
                     cookie_nonce_hash = table.Column<string>(type: "TEXT", nullable: true),
+                    redirect_base_url = table.Column<string>(type: "TEXT", nullable: true),
+                    scopes_json = table.Column<string>(type: "TEXT", nullable: true),
                     created_at = table.Column<long>(type: "INTEGER", nullable: false),
                     expires_at = table.Column<long>(type: "INTEGER", nullable: false),
                     used_at = table.Column<long>(type: "INTEGER", nullable: true)
