@@ -17,6 +17,9 @@ internal sealed record MatrixRoute(string Row, HttpMethod Method, Access Access,
 
     public bool IsOk(int status) => status == OkStatus || status == AltOkStatus;
 
+    /// <summary>Extra request headers (e.g. <c>Accept: application/json</c> so a redirecting route answers JSON instead).</summary>
+    public IReadOnlyList<KeyValuePair<string, string>> Headers { get; init; } = [];
+
     public override string ToString() => Row;
 }
 
@@ -59,10 +62,21 @@ internal static class MatrixRoutes
         new("27 GET P/mcp/apps/{app}", Get, Access.Management, 200, false, w => Fixed(w.Own.Path("/mcp/apps/github"))),
         new("28 POST P/mcp/apps", Post, Access.Admin, 201, true, w => Fixed(w.Own.Path("/mcp/apps"), GitHubActivation)) { AltOkStatus = 200 },
         new("29 DELETE P/mcp/apps/{app}", Delete, Access.Admin, 204, false, async w => (w.Own.Path($"/mcp/apps/{await ActivateMockAsync(w)}"), null)),
+        new("30 GET P/mcp/connections", Get, Access.Management, 200, false, w => Fixed(w.Own.Path("/mcp/connections"))),
+        new("30 GET E/connections", Get, Access.Management, 200, false, w => Fixed(w.Own.Path($"/end-users/{w.OwnUser.Id}/connections"))),
+        // The allowed cell of row 31 is "passes the key checks": the user has no GitHub connection, so 404 (§4.11).
+        new("31 DELETE E/connections/{app}", Delete, Access.Management, 404, false, w => Fixed(w.Own.Path($"/end-users/{w.OwnUser.Id}/connections/github"))),
         new("37 GET /v1/me", Get, Access.EndUser, 200, false, _ => Fixed("/v1/me")),
         new("37 GET /v1/me/rate-limits", Get, Access.EndUser, 200, false, _ => Fixed("/v1/me/rate-limits")),
         new("37 GET /v1/me/logs", Get, Access.EndUser, 200, false, _ => Fixed("/v1/me/logs")),
         new("37 GET /v1/me/mcp-config", Get, Access.EndUser, 200, false, _ => Fixed("/v1/me/mcp-config")),
+        new("37 GET /v1/me/connections", Get, Access.EndUser, 200, false, _ => Fixed("/v1/me/connections")),
+        new("38 DELETE /v1/me/connections/{app}", Delete, Access.EndUser, 404, false, _ => Fixed("/v1/me/connections/github")),
+        new("41 POST /mcp", Post, Access.EndUser, 200, false, _ => Fixed("/mcp", McpInitialize)),
+        new("41 POST /mcp/{app}", Post, Access.EndUser, 200, false, _ => Fixed("/mcp/github", McpInitialize)),
+        // With Accept: application/json the route answers 200 {url} instead of a 302 to github.com (§9.1), which the
+        // test client would follow off the machine.
+        new("43 GET /oauth/authorize", Get, Access.EndUser, 200, false, _ => Fixed("/oauth/authorize?app=github")) { Headers = [new("Accept", "application/json")] },
     ];
 
     /// <summary>
@@ -85,6 +99,13 @@ internal static class MatrixRoutes
     ];
 
     private const string GitHubActivation = """{"app":"github","client_id":"Iv1.matrix","client_secret":"matrix-secret","redirect_base_url":"https://app.example.com"}""";
+
+    private const string McpInitialize = """
+        {"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"matrix","version":"1.0"}}}
+        """;
+
+    /// <summary>Rows under <c>/v1/platforms/{pid}</c> (management JSON bodies, the envelope for every failure).</summary>
+    public static IEnumerable<MatrixRoute> Management => All.Where(r => r.Access != Access.EndUser);
 
     public static MatrixRoute Find(string row) => All.Single(r => r.Row == row);
 

@@ -36,7 +36,7 @@ public abstract class MatrixTests(HostFixture host)
         var (path, body) = await route.Build(world);
         var key = KeyFor(world, route, caller);
         using var client = world.Factory.Client(key);
-        var r = await client.SendAsync(route.Method, path, body);
+        var r = await client.SendAsync(route.Method, path, body, headers: route.Headers);
         var (status, code) = Expected(route, caller);
         if (code is null)
         {
@@ -70,9 +70,9 @@ public abstract class MatrixTests(HostFixture host)
         var (path, body) = await route.Build(world);
         using var client = world.Factory.Client(KeyFor(world, route, route.Access == Access.EndUser ? Caller.OwnEndUserKey : Caller.OwnPlatformKey));
         var key = "matrix-" + Guid.CreateVersion7().ToString("N");
-        var first = await client.SendAsync(route.Method, path, body, key);
+        var first = await client.SendAsync(route.Method, path, body, key, route.Headers);
         Assert.True(route.IsOk(first.Status), first.Body);
-        var second = await client.SendAsync(route.Method, path, body, key);
+        var second = await client.SendAsync(route.Method, path, body, key, route.Headers);
         if (route.Idem)
         {
             // API.md §11.3: the stored outcome, byte-identical, flagged.
@@ -113,7 +113,7 @@ public abstract class MatrixTests(HostFixture host)
         var route = MatrixRoutes.Find(row);
         var (path, body) = await route.Build(world);
         using var client = world.Factory.Client(world.InactiveUserKey);
-        var r = await client.SendAsync(route.Method, path, body);
+        var r = await client.SendAsync(route.Method, path, body, headers: route.Headers);
         // API.md §2.6 order: key type (403 wrong_key_type) before the inactive end user (403 forbidden, §2.8 notes).
         r.AssertError(403, route.Access == Access.EndUser ? "forbidden" : "wrong_key_type");
     }
@@ -131,11 +131,11 @@ public abstract class MatrixTests(HostFixture host)
         foreach (var wrong in new[] { world.Other.Id.ToString(), "not-a-uuid" })
         {
             var (p1, b1) = await route.Build(world);
-            (await client.SendAsync(route.Method, p1, b1, headers: [new(header, wrong)])).AssertError(403, "forbidden");
+            (await client.SendAsync(route.Method, p1, b1, headers: [.. route.Headers, new(header, wrong)])).AssertError(403, "forbidden");
         }
 
         var (path, body) = await route.Build(world);
-        var ok = await client.SendAsync(route.Method, path, body, headers: [new(header, world.Own.Id.ToString())]);
+        var ok = await client.SendAsync(route.Method, path, body, headers: [.. route.Headers, new(header, world.Own.Id.ToString())]);
         Assert.True(route.IsOk(ok.Status), ok.Body);
     }
 

@@ -63,6 +63,15 @@ internal sealed class MatrixWorld
         world.KeyFarmUser = await world.Own.CreateEndUserAsync("matrix-key-farm");
         world.OtherKeyFarmUser = await world.Other.CreateEndUserAsync("matrix-other-key-farm");
         using var admin = world.Own.Admin();
+        // Rows 27, 31, 38, 41 and 43 name GitHub, which must be activated for the platform (§4.11, §8.1, §9.1).
+        var github = await admin.PostJsonAsync(world.Own.Path("/mcp/apps"), """{"app":"github","client_id":"Iv1.matrix","client_secret":"matrix-secret","redirect_base_url":"https://app.example.com"}""");
+        Assert.True(github.Status is 200 or 201, github.Body);
+        using (var otherAdmin = world.Other.Admin())
+        {
+            var otherGithub = await otherAdmin.PostJsonAsync(world.Other.Path("/mcp/apps"), """{"app":"github","client_id":"Iv1.other","client_secret":"other-secret","redirect_base_url":"https://other.example.com"}""");
+            Assert.True(otherGithub.Status is 200 or 201, otherGithub.Body);
+        }
+
         var inactive = await world.Own.CreateEndUserAsync("matrix-inactive");
         (await admin.PatchJsonAsync(world.Own.Path($"/end-users/{inactive.Id}"), """{"is_active":false}""")).AssertStatus(200);
         world.InactiveUserKey = inactive.Key;
