@@ -29,22 +29,12 @@ public sealed class GatewayOptions
     /// <summary><c>Gateway:EnableMockProvider</c>: adds the offline <c>mock</c> LLM provider (API.md §6.5).</summary>
     public bool EnableMockProvider { get; set; }
 
-    /// <summary>Network settings.</summary>
-    public NetworkOptions Network { get; set; } = new();
-
     /// <summary>The public base URL without a trailing slash.</summary>
     public string BaseUrl => PublicBaseUrl.TrimEnd('/');
 
     /// <summary>An absolute URL under the public base URL, e.g. <c>Url("/oauth/callback")</c>.</summary>
     /// <param name="path">A path starting with <c>/</c>.</param>
     public string Url(string path) => BaseUrl + path;
-}
-
-/// <summary><c>Gateway:Network</c> settings (API.md §1.8).</summary>
-public sealed class NetworkOptions
-{
-    /// <summary><c>Gateway:Network:AllowPrivateTargets</c>: allow loopback/private targets for API-supplied hosts. Default false.</summary>
-    public bool AllowPrivateTargets { get; set; }
 }
 
 /// <summary>Validates <see cref="GatewayOptions"/>; messages name the key and a valid example (STYLE.md §0.5).</summary>
