@@ -36,7 +36,7 @@ internal static class LlmConfigsEndpoints
     }
 
     private static async Task<IResult> CreateAsync(HttpContext http, LlmConfigService configs, ModelCatalogue catalogue,
-        IOptions<GatewayOptions> gateway, CancellationToken ct)
+        IOptions<GatewayOptions> gateway, IOptions<OutboundGuardOptions> guard, CancellationToken ct)
     {
         var (body, error) = await JsonBody.ReadObjectAsync(http.Request, ct);
         if (error is not null)
@@ -45,14 +45,15 @@ internal static class LlmConfigsEndpoints
         }
 
         var f = new FieldReader(body);
-        var create = Read(f, body, catalogue, gateway.Value);
+        var allowPrivateTargets = guard.Value.AllowPrivateTargets;
+        var create = Read(f, body, catalogue, gateway.Value, allowPrivateTargets);
         if (f.Error is not null)
         {
             return f.Error;
         }
 
         // API.md §1.8: the creation-time address check (a literal or resolved refused address → 422, param = the field).
-        if (create!.BaseUrl is { } baseUrl && await CheckTargetAsync(baseUrl, gateway.Value.Network.AllowPrivateTargets, ct) is { } refused)
+        if (create!.BaseUrl is { } baseUrl && await CheckTargetAsync(baseUrl, allowPrivateTargets, ct) is { } refused)
         {
             return refused;
         }
@@ -72,7 +73,7 @@ internal static class LlmConfigsEndpoints
     }
 
     /// <summary>Validates the API.md §4.3 body; the first failure is left in <paramref name="f"/>.</summary>
-    private static LlmConfigCreate? Read(FieldReader f, JsonElement body, ModelCatalogue catalogue, GatewayOptions gateway)
+    private static LlmConfigCreate? Read(FieldReader f, JsonElement body, ModelCatalogue catalogue, GatewayOptions gateway, bool allowPrivateTargets)
     {
         var provider = f.String("provider", max: 32);
         var providerId = f.String("provider_id", max: 32);
@@ -97,7 +98,7 @@ internal static class LlmConfigsEndpoints
         var isMock = provider == LlmProviders.Mock;
         var isCompatible = provider == LlmProviders.OpenAiCompatible;
         var apiKey = f.String("api_key", required: !isMock, max: 4096);
-        var baseUrl = ReadBaseUrl(f, "base_url", required: isCompatible, gateway.Network.AllowPrivateTargets);
+        var baseUrl = ReadBaseUrl(f, "base_url", required: isCompatible, allowPrivateTargets);
         var name = f.String("name", max: 100, trim: true);
         var priority = JsonInts.Read(f, body, "priority", 0, 1000) ?? 100;
         var isDefault = f.Bool("is_default") ?? false;
