@@ -308,7 +308,7 @@ start_throwaway_postgres() {
 # added by test.sh (throwaway test cluster)
 listen_addresses = '127.0.0.1'
 unix_socket_directories = '$pg_tmp'
-max_connections = 200
+max_connections = 400
 fsync = off
 synchronous_commit = off
 full_page_writes = off

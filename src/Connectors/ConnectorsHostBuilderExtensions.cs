@@ -19,11 +19,11 @@ public static class ConnectorsHostBuilderExtensions
 {
     /// <summary>
     /// Adds the <see cref="ConnectorCatalogue"/> (loaded from <c>connectors.json</c> once, validated at start-up), the
-    /// <see cref="ToolBroker"/>, the GitHub and mock connectors, their HTTP clients, and the free-tier
-    /// <see cref="IToolCallMeter"/>. Uses <c>TryAdd</c> throughout, so a test or a later issue that registers its own
-    /// <see cref="TimeProvider"/>, <see cref="IToolCallMeter"/> or catalogue first keeps it. The host must also register
-    /// platform storage (<c>IDbContextFactory&lt;PlatformDbContext&gt;</c>) and the OAuth broker's
-    /// <see cref="IAccessTokenSource"/> and <see cref="IConnectLinkIssuer"/>.
+    /// <see cref="ToolBroker"/>, the GitHub and mock connectors and their HTTP clients. Uses <c>TryAdd</c> throughout, so a
+    /// test that registers its own <see cref="TimeProvider"/> or catalogue first keeps it. The host must also register
+    /// platform storage (<c>IDbContextFactory&lt;PlatformDbContext&gt;</c>), the <see cref="IToolCallMeter"/>
+    /// (<c>AddPlatform</c> registers the metered one) and the OAuth broker's <see cref="IAccessTokenSource"/> and
+    /// <see cref="IConnectLinkIssuer"/>.
     /// </summary>
     /// <param name="builder">The host builder.</param>
     /// <returns>The builder.</returns>
@@ -38,6 +38,8 @@ public static class ConnectorsHostBuilderExtensions
         ArgumentNullException.ThrowIfNull(builder);
         var services = builder.Services;
         services.TryAddSingleton(TimeProvider.System);
+        services.AddMetrics();
+        services.TryAddSingleton<ToolCallMetrics>();
 
         var contentRoot = builder.Environment.ContentRootPath;
         services.TryAddSingleton(sp => ConnectorCatalogue.Load(sp.GetRequiredService<Configuration.IConfiguration>(), contentRoot));
@@ -46,7 +48,7 @@ public static class ConnectorsHostBuilderExtensions
         services.AddOptions<McpMeteringOptions>().BindConfiguration(McpMeteringOptions.Section)
             .Validate(o => o.FreeCallsPerMonth >= 0, "Gateway:Mcp:FreeCallsPerMonth must be 0 or more (e.g. 1000).")
             .ValidateOnStart();
-        services.TryAddSingleton<IToolCallMeter, FreeTierToolCallMeter>();
+        // The tool-call meter (free tier, holds, settlement) is the platform's: AddPlatform registers MeteredToolCallMeter.
 
         // Platform pieces the broker reads; the host's AddPlatform registers the same, TryAdd keeps whichever came first.
         services.TryAddSingleton<CachePolicy>();
@@ -85,6 +87,7 @@ public static class ConnectorsHostBuilderExtensions
             sp.GetRequiredService<IConnectLinkIssuer>(),
             sp.GetRequiredService<IToolCallMeter>(),
             sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ToolCallMetrics>(),
             sp.GetRequiredService<ILogger<ToolBroker>>()));
 
         services.AddHostedService<ConnectorCatalogueStartupCheck>();

@@ -4,6 +4,7 @@ using Assistiv.McpServer.Endpoints.Health;
 using Assistiv.McpServer.Endpoints.OAuth;
 using Assistiv.McpServer.Hosting;
 using Assistiv.McpServer.Mcp;
+using Assistiv.McpServer.Observability;
 
 if (GatewayCli.Handles(args))
 {
@@ -16,10 +17,12 @@ builder.AddPlatform();
 builder.AddOAuthBroker();
 builder.AddGatewayServices();
 builder.AddMcpGateway();
+builder.AddGatewayMetrics();
 
 var app = builder.Build();
 app.UseGatewayPipeline();
 app.MapHealth();
+app.MapGatewayMetrics();
 app.MapPlatformsApi();
 app.MapMeApi();
 app.MapMcpGateway();

@@ -44,6 +44,8 @@ public static class OAuthBrokerHostBuilderExtensions
         ArgumentNullException.ThrowIfNull(builder);
         var services = builder.Services;
         services.TryAddSingleton(TimeProvider.System);
+        services.AddMetrics();
+        services.TryAddSingleton<RefreshMetrics>();
         services.AddOptions<OAuthOptions>().BindConfiguration(OAuthOptions.Section)
             .Validate(o => o.RefreshSkewSeconds is >= 0 and <= 86_400,
                 "Gateway:OAuth:RefreshSkewSeconds must be between 0 and 86400 seconds (e.g. 300).")

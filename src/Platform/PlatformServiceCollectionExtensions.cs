@@ -4,6 +4,7 @@ using Assistiv.Platform.Idempotency;
 using Assistiv.Platform.Keys;
 using Assistiv.Platform.LlmConfigs;
 using Assistiv.Platform.RateLimits;
+using Assistiv.Platform.Ledger;
 using Assistiv.Platform.Secrets;
 using Assistiv.Platform.Storage;
 using Assistiv.Platform.Tenancy;
@@ -38,7 +39,7 @@ public static class PlatformServiceCollectionExtensions
         services.AddOptions<GatewayOptions>().BindConfiguration(GatewayOptions.Section).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<GatewayOptions>, GatewayOptionsValidator>());
 
-        if (!services.Any(d => d.ServiceType == typeof(IDataProtectionProvider)))
+        if (!HasOwnDataProtectionProvider(services))
         {
             // Loaded eagerly: a bad operator certificate must stop start-up with a message naming the setting.
             var cert = DataProtectionCertificate.LoadOrCreate(
@@ -71,13 +72,33 @@ public static class PlatformServiceCollectionExtensions
         if (runMigrations)
         {
             services.AddSingleton<DatabaseMigrator>();
-            services.AddHostedService(sp => sp.GetRequiredService<DatabaseMigrator>());
             services.AddSingleton<DataProtectionStartupCheck>();
-            services.AddHostedService(sp => sp.GetRequiredService<DataProtectionStartupCheck>());
+            // These two start first, in this order (hosted services start in registration order). The Data Protection
+            // library's own hosted service, registered earlier by AddAuthentication, reads the key ring from the database
+            // and, when no stored key decrypts (a wrong certificate), writes a new key under that certificate; every later
+            // start with the right certificate would then fail on that key. The check refuses the wrong one first.
+            services.Insert(0, ServiceDescriptor.Singleton<IHostedService>(sp => sp.GetRequiredService<DatabaseMigrator>()));
+            services.Insert(1, ServiceDescriptor.Singleton<IHostedService>(sp => sp.GetRequiredService<DataProtectionStartupCheck>()));
             // Server only (the CLI passes runMigrations: false): the hourly purge of API.md §1.4.
             services.AddHostedService<IdempotencyPurgeService>();
         }
 
+        services.AddMoney(storage, background: runMigrations);
+
         return builder;
+    }
+
+    /// <summary>
+    /// True when the caller registered an <see cref="IDataProtectionProvider"/> of its own before this call (tests
+    /// register an ephemeral one). The library's default registration does not count: <c>AddAuthentication</c>,
+    /// <c>AddAntiforgery</c> and others call <c>AddDataProtection</c> on their own, and taking that for "configured" left
+    /// the server's key ring in <c>~/.aspnet/DataProtection-Keys</c>, per machine and unencrypted at rest, instead of the
+    /// database under the certificate (API.md §3.2).
+    /// </summary>
+    private static bool HasOwnDataProtectionProvider(IServiceCollection services)
+    {
+        var library = typeof(DataProtectionServiceCollectionExtensions).Assembly;
+        return services.Any(d => d.ServiceType == typeof(IDataProtectionProvider) && !d.IsKeyedService
+            && !(d.ImplementationFactory is { } factory && factory.Method.DeclaringType?.Assembly == library));
     }
 }

@@ -34,6 +34,7 @@ public sealed partial class ToolBroker
     private readonly IConnectLinkIssuer _links;
     private readonly IToolCallMeter _meter;
     private readonly TimeProvider _time;
+    private readonly ToolCallMetrics _metrics;
     private readonly ILogger<ToolBroker> _logger;
 
     internal ToolBroker(
@@ -44,6 +45,7 @@ public sealed partial class ToolBroker
         IConnectLinkIssuer links,
         IToolCallMeter meter,
         TimeProvider time,
+        ToolCallMetrics metrics,
         ILogger<ToolBroker> logger)
     {
         _catalogue = catalogue;
@@ -53,6 +55,7 @@ public sealed partial class ToolBroker
         _links = links;
         _meter = meter;
         _time = time;
+        _metrics = metrics;
         _logger = logger;
     }
 
@@ -133,12 +136,14 @@ public sealed partial class ToolBroker
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
             await CompleteAsync(meterRequest, admission, new ToolCallCompletion(false, "cancelled", "cancelled", "The client cancelled the call.", ElapsedMs(started)));
+            _metrics.Record(tool.App, success: false, "cancelled");
             throw;
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             LogUnexpectedFailure(_logger, tool.Name, context.RequestId, ex.GetType().Name);
             await CompleteAsync(meterRequest, admission, new ToolCallCompletion(false, "error", "internal_error", "The gateway failed while running the tool.", ElapsedMs(started)));
+            _metrics.Record(tool.App, success: false, "internal_error");
             throw;
         }
     }
@@ -299,6 +304,7 @@ public sealed partial class ToolBroker
             _ => new ToolCallCompletion(false, "error", "internal_error", null, ElapsedMs(started)),
         };
         await CompleteAsync(request, admission, completion);
+        _metrics.Record(request.App, completion.Success, completion.ErrorCode);
         LogToolCallFinished(_logger, request.Tool, request.RequestId, completion.Status, completion.ErrorCode, completion.LatencyMs);
         return outcome;
     }

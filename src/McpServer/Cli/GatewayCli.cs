@@ -47,6 +47,7 @@ internal static class GatewayCli
         var json = new Option<bool>("--json") { Description = "Print the result as one JSON object." };
         var name = new Option<string?>("--name") { Description = "Display name." };
         var slug = new Option<string?>("--slug") { Description = "Unique slug (default: from the name)." };
+        var walletUsd = new Option<string?>("--wallet-usd") { Description = "Initial wallet balance in USD (default 0; at most 6 decimals)." };
 
         var migrate = new Command("migrate", "Apply database migrations and exit.");
         migrate.SetAction((_, ct) => WithServicesAsync(async (sp, _) =>
@@ -55,12 +56,12 @@ internal static class GatewayCli
             return Ok;
         }, ct));
 
-        var init = new Command("init", "Create the first platform and an admin platform key (refuses when a platform exists).") { name, slug, json };
-        init.SetAction((r, ct) => CreatePlatformAsync(r.GetValue(name) ?? "Default platform", r.GetValue(slug), r.GetValue(json), firstOnly: true, ct));
+        var init = new Command("init", "Create the first platform and an admin platform key (refuses when a platform exists).") { name, slug, walletUsd, json };
+        init.SetAction((r, ct) => CreatePlatformAsync(r.GetValue(name) ?? "Default platform", r.GetValue(slug), r.GetValue(walletUsd), r.GetValue(json), firstOnly: true, ct));
 
         var createName = new Option<string>("--name") { Description = "Display name.", Required = true };
-        var platformCreate = new Command("create", "Create a platform and an admin platform key.") { createName, slug, json };
-        platformCreate.SetAction((r, ct) => CreatePlatformAsync(r.GetValue(createName)!, r.GetValue(slug), r.GetValue(json), firstOnly: false, ct));
+        var platformCreate = new Command("create", "Create a platform and an admin platform key.") { createName, slug, walletUsd, json };
+        platformCreate.SetAction((r, ct) => CreatePlatformAsync(r.GetValue(createName)!, r.GetValue(slug), r.GetValue(walletUsd), r.GetValue(json), firstOnly: false, ct));
         var platformList = new Command("list", "List platforms.") { json };
         platformList.SetAction((r, ct) => ListPlatformsAsync(r.GetValue(json), ct));
         var platform = new Command("platform", "Platforms.") { platformCreate, platformList };
@@ -97,9 +98,17 @@ internal static class GatewayCli
         }
     }
 
-    private static Task<int> CreatePlatformAsync(string name, string? slug, bool json, bool firstOnly, CancellationToken ct) =>
+    private static Task<int> CreatePlatformAsync(string name, string? slug, string? walletUsd, bool json, bool firstOnly, CancellationToken ct) =>
         WithServicesAsync(async (sp, _) =>
         {
+            // API.md §3.3: wallet balance X (default 0); X > 0 writes one top_up row. Read exactly, never through a double.
+            long walletMicros = 0;
+            if (walletUsd is not null && (!Assistiv.Platform.Ledger.MicroUsdText.TryParse(walletUsd, out walletMicros) || walletMicros > 1_000_000_000_000))
+            {
+                await Console.Error.WriteLineAsync("gateway: --wallet-usd must be an amount from 0 to 1000000 with at most 6 decimals, e.g. 25.50.");
+                return BadArguments;
+            }
+
             await DatabaseMigrator.MigrateAsync(sp.GetRequiredService<IDbContextFactory<PlatformDbContext>>(), ct);
             var platforms = sp.GetRequiredService<PlatformService>();
             if (firstOnly && await platforms.AnyAsync(ct))
@@ -119,7 +128,7 @@ internal static class GatewayCli
             string raw;
             try
             {
-                (platform, keyRow, raw) = await platforms.CreateAsync(name, slug, ct);
+                (platform, keyRow, raw) = await platforms.CreateAsync(name, slug, walletMicros, ct);
             }
             catch (ArgumentException ex)
             {

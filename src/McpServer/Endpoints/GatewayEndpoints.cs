@@ -19,6 +19,8 @@ internal static class GatewayEndpoints
         platform.MapLlmConfigs();
         platform.MapRateLimits();
         platform.MapLogs();
+        platform.MapBudgets();
+        platform.MapWallet();
         platform.MapMcpApps();
         platform.MapConnections();
         return app;
@@ -30,6 +32,7 @@ internal static class GatewayEndpoints
         me.MapMe();
         me.MapMeRateLimits();
         me.MapMeLogs();
+        me.MapMeBudget();
         me.MapMeConnections();
         return app;
     }

@@ -28,6 +28,18 @@ internal static class ApiErrors
     public static ApiErrorResult NoActiveBudget() =>
         new(404, "not_found_error", "no_active_budget", "This end user has no active budget.");
 
+    public static ApiErrorResult BudgetExhausted() =>
+        new(402, "billing_error", "budget_exhausted", "This end user's budget is exhausted.");
+
+    public static ApiErrorResult BudgetSuspended() =>
+        new(402, "billing_error", "budget_suspended", "This end user's budget is suspended.");
+
+    public static ApiErrorResult WalletInsufficient() =>
+        new(402, "billing_error", "wallet_insufficient", "The platform wallet balance is insufficient.");
+
+    public static ApiErrorResult BudgetExists() =>
+        new(409, "conflict_error", "budget_exists", "This end user already has an active budget.");
+
     public static ApiErrorResult MethodNotAllowed(string? allow) =>
         new(405, "invalid_request_error", "method_not_allowed", "This route does not accept that method.")
         {

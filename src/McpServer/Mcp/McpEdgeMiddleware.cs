@@ -1,4 +1,5 @@
 using Assistiv.McpServer.Errors;
+using Assistiv.McpServer.Hosting;
 using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
 
@@ -16,13 +17,6 @@ namespace Assistiv.McpServer.Mcp;
 /// </summary>
 internal sealed class McpEdgeMiddleware(RequestDelegate next, McpOriginPolicy origins, IOptions<McpGatewayOptions> options)
 {
-    private const string AllowedHeaders = "Authorization, Content-Type, Idempotency-Key, X-Assistiv-Platform-Id, Mcp-Session-Id, MCP-Protocol-Version, Last-Event-ID";
-
-    // API.md §1.6 names "x-ratelimit-*"; Access-Control-Expose-Headers takes names, so the §7.4 names are listed.
-    private const string ExposedHeaders = "x-request-id, X-Assistiv-Api-Version, Retry-After, x-ratelimit-limit-requests, x-ratelimit-remaining-requests, " +
-        "x-ratelimit-reset-requests, x-ratelimit-limit-tokens, x-ratelimit-remaining-tokens, x-ratelimit-reset-tokens, x-ratelimit-limit-requests-day, " +
-        "x-ratelimit-remaining-requests-day, x-ratelimit-reset-requests-day, Mcp-Session-Id, x-assistiv-provider";
-
     private readonly string _allowedMethods = options.Value.SessionMode == McpSessionMode.Stateless ? "POST" : "POST, GET, DELETE";
 
     public Task InvokeAsync(HttpContext context)
@@ -42,20 +36,12 @@ internal sealed class McpEdgeMiddleware(RequestDelegate next, McpOriginPolicy or
                 return ApiErrors.Forbidden("This Origin may not use the MCP endpoint (API.md §8.2); allow it in Gateway:Mcp:AllowedOrigins.").ExecuteAsync(context);
             }
 
-            if (HttpMethods.IsOptions(request.Method) && request.Headers.ContainsKey(HeaderNames.AccessControlRequestMethod))
+            if (CorsHeaders.IsPreflight(request))
             {
-                return AnswerPreflight(context, origin);
+                return CorsHeaders.AnswerPreflight(context, origin, _allowedMethods);
             }
 
-            context.Response.OnStarting(static state =>
-            {
-                var (ctx, allowed) = ((HttpContext, string))state;
-                var headers = ctx.Response.Headers;
-                headers.AccessControlAllowOrigin = allowed;
-                headers.AccessControlExposeHeaders = ExposedHeaders;
-                headers.Append(HeaderNames.Vary, HeaderNames.Origin);
-                return Task.CompletedTask;
-            }, (context, origin));
+            CorsHeaders.OnResponse(context, origin);
         }
 
         if (HttpMethods.IsPost(request.Method))
@@ -75,18 +61,6 @@ internal sealed class McpEdgeMiddleware(RequestDelegate next, McpOriginPolicy or
     internal static bool IsJson(string? contentType) =>
         contentType is not null && MediaTypeHeaderValue.TryParse(contentType, out var media)
         && media.MediaType.Equals("application/json", StringComparison.OrdinalIgnoreCase);
-
-    private Task AnswerPreflight(HttpContext context, string origin)
-    {
-        var headers = context.Response.Headers;
-        context.Response.StatusCode = StatusCodes.Status204NoContent;
-        headers.AccessControlAllowOrigin = origin;
-        headers.AccessControlAllowMethods = _allowedMethods;
-        headers.AccessControlAllowHeaders = AllowedHeaders;
-        headers.AccessControlMaxAge = "600";
-        headers.Append(HeaderNames.Vary, HeaderNames.Origin);
-        return Task.CompletedTask;
-    }
 }
 
 /// <summary>The <c>Content-Type</c> a POST to <c>/mcp*</c> arrived with, when it was not <c>application/json</c> (null = absent).</summary>

@@ -1,5 +1,6 @@
 using System.Reflection;
 using Assistiv.McpServer.Auth;
+using Assistiv.OAuthBroker;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -30,6 +31,12 @@ internal static class McpGatewayExtensions
         services.AddHttpContextAccessor();
         services.TryAddSingleton<McpOriginPolicy>();
         services.TryAddSingleton<McpSessionRegistry>();
+        // API.md §8.6, §9.2 step 8: changes reach open sessions (in process; across instances through PostgreSQL).
+        services.TryAddSingleton<McpChangeDispatcher>();
+        services.AddHostedService(static sp => sp.GetRequiredService<McpChangeDispatcher>());
+        services.TryAddSingleton<PostgresMcpChangeListener>();
+        services.AddHostedService(static sp => sp.GetRequiredService<PostgresMcpChangeListener>());
+        services.Replace(ServiceDescriptor.Singleton<IConnectionEvents, McpConnectionEvents>());
         services.TryAddSingleton<McpRequestState>();
         services.TryAddSingleton<McpToolInvoker>();
         services.TryAddSingleton<McpToolSets>();
@@ -52,7 +59,8 @@ internal static class McpGatewayExtensions
     public static IApplicationBuilder UseMcpGatewayEdge(this IApplicationBuilder app) => app.UseMiddleware<McpEdgeMiddleware>();
 
     /// <summary>After authorization and body limits: 415, app 404, tool scope, Accept and session-id rules (API.md §8.2).</summary>
-    public static IApplicationBuilder UseMcpGatewayRules(this IApplicationBuilder app) => app.UseMiddleware<McpRequestMiddleware>();
+    public static IApplicationBuilder UseMcpGatewayRules(this IApplicationBuilder app) =>
+        app.UseMiddleware<McpToolListTriggerMiddleware>().UseMiddleware<McpRequestMiddleware>();
 
     public static WebApplication MapMcpGateway(this WebApplication app)
     {
@@ -98,7 +106,10 @@ internal static class McpGatewayExtensions
                     return;
                 }
 
-                sessions.Add(id, http.GetRouteValue("app") as string);
+                var scope = http.Features.Get<McpRequestScope>() ?? throw new InvalidOperationException("The MCP request scope is missing; McpRequestMiddleware did not run.");
+                var tools = server.ServerOptions.ToolCollection as McpSessionToolCollection
+                    ?? throw new InvalidOperationException("A session's tool collection is not a McpSessionToolCollection.");
+                sessions.Add(new McpSession(id, scope.AppFilter, scope.Key.PlatformId, scope.Key.EndUserId!.Value, scope.Key.KeyId, server, tools));
                 try
                 {
                     await server.RunAsync(cancellationToken);

@@ -66,8 +66,52 @@ internal sealed class McpRequestMiddleware(
             return;
         }
 
-        await next(context);
+        var session = SessionOf(request, app);
+        if (session is null)
+        {
+            await next(context);
+            return;
+        }
+
+        // API.md §8.6: a session lists what its user sees now, even when a change notification did not reach it.
+        session.ApplyTools(context.Features.Get<McpRequestScope>()!.Tools);
+        if (!HttpMethods.IsGet(request.Method))
+        {
+            await next(context);
+            return;
+        }
+
+        // The GET stream: notifications due while none was open are sent once it starts.
+        var opened = false;
+        context.Response.OnStarting(() =>
+        {
+            if (context.Response.StatusCode == StatusCodes.Status200OK)
+            {
+                opened = true;
+                session.GetStreamOpened();
+            }
+
+            return Task.CompletedTask;
+        });
+        try
+        {
+            await next(context);
+        }
+        finally
+        {
+            if (opened)
+            {
+                session.GetStreamClosed();
+            }
+        }
     }
+
+    /// <summary>The session this initialize-era request continues, when this instance holds it for the same URL.</summary>
+    private McpSession? SessionOf(HttpRequest request, string? app) =>
+        !_stateless && request.Headers[McpProtocol.SessionIdHeader] is { Count: 1 } ids && ids[0] is { Length: > 0 } id
+            && sessions.TryGet(id, out var session) && string.Equals(session.App, app, StringComparison.Ordinal)
+            ? session
+            : null;
 
     /// <summary>API.md §8.2: the SDK answers 406 unless <c>Accept</c> names both media types; clients that send a bare
     /// <c>*/*</c>, one of the two, or nothing still get an answer.</summary>

@@ -77,15 +77,19 @@ internal sealed class McpToolSets
 /// <summary>The SDK objects for one visible tool list: built once per list, shared by every request that sees it.</summary>
 internal sealed class McpToolSet(McpServerTool[] tools, string instructions)
 {
-    private readonly McpServerTool[] _tools = tools;
+    /// <summary>The tools in list order (shared; never modified).</summary>
+    public McpServerTool[] Tools { get; } = tools;
 
     /// <summary>The shared collection for stateless requests (the SDK subscribes to no events there).</summary>
     public OrderedToolCollection Shared { get; } = new(tools);
 
     public string Instructions { get; } = instructions;
 
-    public int Count => _tools.Length;
+    public int Count => Tools.Length;
 
-    /// <summary>A collection of its own for a stateful session, which subscribes to the collection's change event.</summary>
-    public OrderedToolCollection NewCollection() => new(_tools);
+    /// <summary>
+    /// A collection of its own for a stateful session: the SDK subscribes to its change event, and the session's list is
+    /// replaced when the user's visible tools change (API.md §8.6).
+    /// </summary>
+    public McpSessionToolCollection NewCollection() => new(this);
 }

@@ -45,6 +45,7 @@ internal sealed partial class AccessTokenSource : IAccessTokenSource
     private readonly McpAppStore _apps;
     private readonly TokenEndpointClient _tokens;
     private readonly CachePolicy _cachePolicy;
+    private readonly RefreshMetrics _metrics;
     private readonly TimeSpan _skew;
     private readonly ILogger<AccessTokenSource> _logger;
     private readonly ConcurrentDictionary<ConnectionRef, CachedToken> _cache = new();
@@ -54,7 +55,7 @@ internal sealed partial class AccessTokenSource : IAccessTokenSource
     private long _generation;
 
     public AccessTokenSource(IDbContextFactory<PlatformDbContext> db, TimeProvider time, TokenVault vault, IProviderDirectory providers,
-        McpAppStore apps, TokenEndpointClient tokens, CachePolicy cachePolicy, IOptions<OAuthOptions> options, ILogger<AccessTokenSource> logger)
+        McpAppStore apps, TokenEndpointClient tokens, CachePolicy cachePolicy, RefreshMetrics metrics, IOptions<OAuthOptions> options, ILogger<AccessTokenSource> logger)
     {
         _db = db;
         _time = time;
@@ -63,6 +64,7 @@ internal sealed partial class AccessTokenSource : IAccessTokenSource
         _apps = apps;
         _tokens = tokens;
         _cachePolicy = cachePolicy;
+        _metrics = metrics;
         _skew = options.Value.RefreshSkew;
         _logger = logger;
     }
@@ -284,6 +286,7 @@ internal sealed partial class AccessTokenSource : IAccessTokenSource
         var generation = Volatile.Read(ref _generation);
         using var budget = new CancellationTokenSource(s_flightBudget, _time);
         var ct = budget.Token;
+        var refreshing = false;
         try
         {
             await using var db = await _db.CreateDbContextAsync(ct);
@@ -313,14 +316,18 @@ internal sealed partial class AccessTokenSource : IAccessTokenSource
                 return Cache(connection, snapshot!, bundle!, generation);
             }
 
+            // From here on the flight refreshes: every exit counts once in gateway_oauth_refresh_total.
+            refreshing = true;
             if (!_providers.TryGet(connection.App, out var provider))
             {
+                _metrics.Transient(connection.App);
                 return AccessTokenResult.Unavailable;
             }
 
             var apps = await _apps.GetActivatedAsync(connection.PlatformId, ct);
             if (!apps.TryGetValue(connection.App, out var activation))
             {
+                _metrics.Transient(connection.App);
                 return AccessTokenResult.Unavailable;
             }
 
@@ -330,7 +337,9 @@ internal sealed partial class AccessTokenSource : IAccessTokenSource
             var answer = await _tokens.RefreshAsync(provider, endpoints, client, bundle.RefreshToken, ct);
             if (answer.Succeeded)
             {
-                return await StoreRotationAsync(db, tx, connection, snapshot!, bundle, answer, issuedAt, generation, ct);
+                var stored = await StoreRotationAsync(db, tx, connection, snapshot!, bundle, answer, issuedAt, generation, ct);
+                _metrics.Success(connection.App);
+                return stored;
             }
 
             if (IsTerminal(connection.App, answer.ErrorCode))
@@ -343,14 +352,21 @@ internal sealed partial class AccessTokenSource : IAccessTokenSource
 
                 Invalidate(connection);
                 LogTerminal(_logger, connection.App, connection.EndUserId, answer.ErrorCode!);
+                _metrics.NeedsReauth(connection.App);
                 return AccessTokenResult.NeedsReauth;
             }
 
             LogTransient(_logger, connection.App, connection.EndUserId);
+            _metrics.Transient(connection.App);
             return AccessTokenResult.Unavailable;
         }
         catch (Exception ex)
         {
+            if (refreshing)
+            {
+                _metrics.Transient(connection.App);
+            }
+
             // Whatever failed (database, key ring, timeout), the connection is unchanged and the call is transient.
             LogFlightFault(_logger, connection.App, connection.EndUserId, ex.GetType().Name);
             return AccessTokenResult.Unavailable;

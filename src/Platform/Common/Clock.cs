@@ -11,7 +11,8 @@ public static class Clock
     public static DateTimeOffset UtcNowMs(this TimeProvider time)
     {
         ArgumentNullException.ThrowIfNull(time);
-        var now = time.GetUtcNow();
-        return new DateTimeOffset(now.Ticks - (now.Ticks % TimeSpan.TicksPerMillisecond), TimeSpan.Zero);
+        // UtcTicks, not Ticks: a provider (a test's FakeTimeProvider) may report the instant with a non-zero offset.
+        var ticks = time.GetUtcNow().UtcTicks;
+        return new DateTimeOffset(ticks - (ticks % TimeSpan.TicksPerMillisecond), TimeSpan.Zero);
     }
 }

@@ -1,11 +1,15 @@
+using Assistiv.Platform.Budgets;
 using Assistiv.Platform.Connections;
 using Assistiv.Platform.Idempotency;
+using Assistiv.Platform.Holds;
 using Assistiv.Platform.Keys;
 using Assistiv.Platform.LlmConfigs;
 using Assistiv.Platform.Metering;
 using Assistiv.Platform.RateLimits;
+using Assistiv.Platform.Outbox;
 using Assistiv.Platform.Tenancy;
 using Assistiv.Platform.UsageLogs;
+using Assistiv.Platform.Wallet;
 using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 
@@ -63,6 +67,23 @@ public abstract class PlatformDbContext : DbContext, IDataProtectionKeyContext
 
     /// <summary>LLM provider configs (API.md §4.3).</summary>
     public DbSet<LlmConfigRecord> LlmConfigs => Set<LlmConfigRecord>();
+    /// <summary>End-user budgets (API.md §4.6).</summary>
+    public DbSet<BudgetRecord> Budgets => Set<BudgetRecord>();
+
+    /// <summary>Budget ledger rows (API.md §5.2).</summary>
+    public DbSet<BudgetTransactionRecord> BudgetTransactions => Set<BudgetTransactionRecord>();
+
+    /// <summary>Platform wallets (API.md §4.7).</summary>
+    public DbSet<WalletRecord> Wallets => Set<WalletRecord>();
+
+    /// <summary>Wallet ledger rows (API.md §4.7).</summary>
+    public DbSet<WalletTransactionRecord> WalletTransactions => Set<WalletTransactionRecord>();
+
+    /// <summary>Open holds (API.md §5.6).</summary>
+    public DbSet<HoldRecord> Holds => Set<HoldRecord>();
+
+    /// <summary>Webhook outbox events (API.md §10.4).</summary>
+    public DbSet<OutboxEventRecord> OutboxEvents => Set<OutboxEventRecord>();
 
     /// <summary>The Data Protection key ring (API.md §3.2).</summary>
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();

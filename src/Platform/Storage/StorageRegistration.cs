@@ -118,6 +118,11 @@ public static class StorageRegistration
 
     // WAL itself is persistent (set once by the migrator); synchronous=NORMAL is per connection and is the documented
     // safe pairing with WAL: a power loss may lose the last commits, never corrupt the file.
+    // busy_timeout: without it a writer that finds the write lock taken gets SQLITE_BUSY at once, and Microsoft.Data.Sqlite
+    // retries after sleeping 150 ms; concurrent tool calls (two metering writes each) then took 150/300/450… ms at
+    // concurrency 8 (bench/README.md, decision 0077). SQLite's own handler waits in 1–100 ms steps for the lock instead.
+    private const string ConnectionPragmas = "PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=30000;";
+
     private sealed class SqlitePragmaInterceptor : DbConnectionInterceptor
     {
         public static readonly SqlitePragmaInterceptor Instance = new();
@@ -125,14 +130,14 @@ public static class StorageRegistration
         public override void ConnectionOpened(DbConnection connection, ConnectionEndEventData eventData)
         {
             using var cmd = connection.CreateCommand();
-            cmd.CommandText = "PRAGMA synchronous=NORMAL;";
+            cmd.CommandText = ConnectionPragmas;
             cmd.ExecuteNonQuery();
         }
 
         public override async Task ConnectionOpenedAsync(DbConnection connection, ConnectionEndEventData eventData, CancellationToken cancellationToken = default)
         {
             await using var cmd = connection.CreateCommand();
-            cmd.CommandText = "PRAGMA synchronous=NORMAL;";
+            cmd.CommandText = ConnectionPragmas;
             await cmd.ExecuteNonQueryAsync(cancellationToken);
         }
     }

@@ -1,3 +1,4 @@
+using Assistiv.Platform.Budgets;
 using Assistiv.Platform.Common;
 using Assistiv.Platform.Keys;
 using Assistiv.Platform.Storage;
@@ -133,7 +134,7 @@ public sealed class EndUserService
     }
 
     /// <summary>
-    /// Deletes an end user (API.md §4.4): revokes all keys and frees <c>external_id</c>. Connections are revoked and
+    /// Deletes an end user (API.md §4.4): revokes all keys, deactivates the budget and frees <c>external_id</c>. Connections are revoked and
     /// deleted by the OAuth broker before this is called; logs and ledger rows keep the old id.
     /// </summary>
     /// <param name="platformId">The platform.</param>
@@ -153,6 +154,8 @@ public sealed class EndUserService
         }
 
         await _keys.RevokeEndUserKeysAsync(db, endUserId, keep: null, cancellationToken);
+        // API.md §4.4: the budget is deactivated and its open holds released (in-flight calls settle on the wallet).
+        await BudgetService.DeactivateAsync(db, platformId, endUserId, _time, cancellationToken);
         await tx.CommitAsync(cancellationToken);
         _keys.InvalidateEndUser(endUserId);
         return true;
@@ -180,6 +183,13 @@ public sealed class EndUserService
                 UpdatedAt = now,
             };
             db.EndUsers.Add(user);
+            // API.md §4.4: settings.default_budget_usd gives a new user a monthly budget in the same transaction.
+            var defaultBudget = await db.Platforms.Where(p => p.Id == platformId).Select(p => p.DefaultBudgetMicros).FirstOrDefaultAsync(cancellationToken);
+            if (defaultBudget is { } max)
+            {
+                BudgetService.AddBudget(db, user, new BudgetSettings(max, BudgetPeriods.Monthly, false, null, null), _time, null);
+            }
+
             await db.SaveChangesAsync(cancellationToken);
         }
         else if (!user.IsActive)

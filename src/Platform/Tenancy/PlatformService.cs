@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using Assistiv.Platform.Common;
 using Assistiv.Platform.Keys;
 using Assistiv.Platform.Storage;
+using Assistiv.Platform.Wallet;
 using Microsoft.EntityFrameworkCore;
 
 namespace Assistiv.Platform.Tenancy;
@@ -45,8 +46,23 @@ public sealed class PlatformService
     /// <param name="cancellationToken">Cancels the write.</param>
     /// <returns>The platform, its key row and the raw key (shown once).</returns>
     /// <exception cref="ArgumentException">The name or slug breaks the §12 rules, or an explicit slug is taken.</exception>
-    public async Task<(PlatformRecord Platform, ApiKeyRecord Key, string RawKey)> CreateAsync(string name, string? slug, CancellationToken cancellationToken)
+    public Task<(PlatformRecord Platform, ApiKeyRecord Key, string RawKey)> CreateAsync(string name, string? slug, CancellationToken cancellationToken) =>
+        CreateAsync(name, slug, 0, cancellationToken);
+
+    /// <summary>
+    /// Creates a platform, its wallet with a balance of <paramref name="walletMicros"/> (one <c>top_up</c> row when above
+    /// zero; CLI <c>--wallet-usd</c>, API.md §3.3, §4.7) and one platform key with all three scopes, in one transaction.
+    /// </summary>
+    /// <param name="name">Display name.</param>
+    /// <param name="slug">Explicit slug, or null.</param>
+    /// <param name="walletMicros">Initial wallet balance in micro-USD, ≥ 0.</param>
+    /// <param name="cancellationToken">Cancels the write.</param>
+    /// <returns>The platform, its key row and the raw key (shown once).</returns>
+    /// <exception cref="ArgumentException">The name or slug breaks the §12 rules, or an explicit slug is taken.</exception>
+    public async Task<(PlatformRecord Platform, ApiKeyRecord Key, string RawKey)> CreateAsync(string name, string? slug, long walletMicros,
+        CancellationToken cancellationToken)
     {
+        ArgumentOutOfRangeException.ThrowIfNegative(walletMicros);
         name = (name ?? "").Trim();
         if (name.Length is < 1 or > 100)
         {
@@ -69,6 +85,7 @@ public sealed class PlatformService
         var now = _time.UtcNowMs();
         var platform = new PlatformRecord { Id = Ids.NewId(_time), Name = name, Slug = finalSlug, CreatedAt = now, UpdatedAt = now };
         db.Platforms.Add(platform);
+        WalletLedger.AddNewWallet(db, platform.Id, walletMicros, _time);
         var (key, raw) = _keys.AddKey(db, platform.Id, ApiKeyType.Platform, null, null, "admin,management,inference", null, null);
         await db.SaveChangesAsync(cancellationToken);
         await tx.CommitAsync(cancellationToken);

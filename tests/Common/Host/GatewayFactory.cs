@@ -1,5 +1,7 @@
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Assistiv.Platform.Tenancy;
@@ -22,6 +24,8 @@ internal sealed class GatewayFactory : WebApplicationFactory<Program>
 {
     private readonly string _dir = Path.Combine(Path.GetTempPath(), "gw-tests", Guid.CreateVersion7().ToString("N"));
     private readonly Dictionary<string, string?> _settings = new(StringComparer.Ordinal);
+    private static readonly Lazy<string> s_throwawayCertificate = new(CreateThrowawayCertificate);
+    private bool _ephemeralDataProtection = true;
 
     public GatewayFactory(FakeTimeProvider? time = null, string? postgresConnectionString = null)
     {
@@ -31,6 +35,9 @@ internal sealed class GatewayFactory : WebApplicationFactory<Program>
         _settings["Gateway:Network:AllowPrivateTargets"] = "true";
         _settings["Gateway:EnableMockApps"] = "true";
         _settings["Gateway:EnableMockProvider"] = "true";
+        // The host configures its real key ring before the test's ephemeral provider replaces it; this keeps it from
+        // generating ./data/dp-cert.pfx in the test's working folder.
+        _settings["Gateway:DataProtection:CertificatePath"] = s_throwawayCertificate.Value;
         if (postgresConnectionString is null)
         {
             _settings["Gateway:Database:Provider"] = "sqlite";
@@ -43,6 +50,29 @@ internal sealed class GatewayFactory : WebApplicationFactory<Program>
         }
 
         UseKestrel(0);
+    }
+
+    /// <summary>
+    /// A host on an existing SQLite file, e.g. one the CLI made (API.md §1.7: a flow that begins with <c>init</c> runs the
+    /// CLI as a process on a SQLite file, then hosts the server in-process on that same file). The file is the caller's
+    /// and is not deleted. With <paramref name="dataProtectionCertificatePath"/> the host uses the real Data Protection
+    /// key ring in that database, protected by that certificate (API.md §3.2), instead of an ephemeral provider.
+    /// </summary>
+    public static GatewayFactory OnSqliteFile(string databasePath, FakeTimeProvider? time = null, string? dataProtectionCertificatePath = null)
+    {
+        if (!File.Exists(databasePath))
+        {
+            throw new FileNotFoundException("The SQLite file to host on does not exist.", databasePath);
+        }
+
+        var factory = new GatewayFactory(time).With("ConnectionStrings:Gateway", $"Data Source={databasePath}");
+        if (dataProtectionCertificatePath is not null)
+        {
+            factory._ephemeralDataProtection = false;
+            factory.With("Gateway:DataProtection:CertificatePath", dataProtectionCertificatePath);
+        }
+
+        return factory;
     }
 
     public FakeTimeProvider? Time { get; }
@@ -80,7 +110,11 @@ internal sealed class GatewayFactory : WebApplicationFactory<Program>
         builder.UseEnvironment("Development");
         builder.ConfigureServices(services =>
         {
-            services.AddSingleton<IDataProtectionProvider>(new EphemeralDataProtectionProvider());
+            if (_ephemeralDataProtection)
+            {
+                services.AddSingleton<IDataProtectionProvider>(new EphemeralDataProtectionProvider());
+            }
+
             if (Time is not null)
             {
                 services.RemoveAll<TimeProvider>();
@@ -110,6 +144,20 @@ internal sealed class GatewayFactory : WebApplicationFactory<Program>
         var platforms = Services.GetRequiredService<PlatformService>();
         var (p, _, raw) = await platforms.CreateAsync(name ?? "Test " + Guid.CreateVersion7().ToString("N")[..8], null, CancellationToken.None);
         return new TestPlatform(this, p.Id, raw);
+    }
+
+    /// <summary>A self-signed PFX for this test process, as the server would generate it (API.md §3.2).</summary>
+    private static string CreateThrowawayCertificate()
+    {
+        var path = Path.Combine(Path.GetTempPath(), "gw-tests", $"dp-cert-{Environment.ProcessId}-{Guid.CreateVersion7():N}.pfx");
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        using var rsa = RSA.Create(2048);
+        var request = new CertificateRequest("CN=gateway-tests-data-protection", rsa, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+        var now = TimeProvider.System.GetUtcNow();
+        using var cert = request.CreateSelfSigned(now.AddDays(-1), now.AddYears(1));
+        File.WriteAllBytes(path, cert.Export(X509ContentType.Pfx));
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => File.Delete(path);
+        return path;
     }
 
     protected override void Dispose(bool disposing)

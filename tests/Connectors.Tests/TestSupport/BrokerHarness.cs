@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Assistiv.Connectors.Catalogue;
 using Assistiv.Connectors.Registry;
+using Assistiv.Platform.Ledger;
 using Assistiv.Platform.Metering;
 using Assistiv.Platform.Storage;
 using Assistiv.Platform.Tenancy;
@@ -71,7 +72,8 @@ public sealed class BrokerHarness : IAsyncDisposable
         builder.Configuration.AddInMemoryCollection(settings);
         builder.Services.AddLogging(l => l.AddFakeLogging().SetMinimumLevel(LogLevel.Trace));
         builder.Services.AddSingleton<TimeProvider>(time);
-        builder.Services.AddPlatformStorage(new StorageOptions { Provider = "sqlite", ConnectionString = database.Options.ConnectionString });
+        var storage = new StorageOptions { Provider = "sqlite", ConnectionString = database.Options.ConnectionString };
+        builder.Services.AddPlatformStorage(storage);
 
         var harness = (BrokerHarness)null!;
         builder.Services.AddSingleton<IAccessTokenSource>(_ => harness.Tokens);
@@ -79,6 +81,11 @@ public sealed class BrokerHarness : IAsyncDisposable
         if (!realMeter)
         {
             builder.Services.AddSingleton<IToolCallMeter>(_ => harness.Meter);
+        }
+        else
+        {
+            // The platform's metered meter, as AddPlatform registers it in the host (docs/decisions/0055-tool-call-meter.md).
+            builder.Services.AddMoney(storage, background: false);
         }
 
         builder.AddConnectors();

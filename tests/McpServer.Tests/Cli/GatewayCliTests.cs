@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using Assistiv.Tests.Common.Host;
 
 namespace Assistiv.McpServer.Tests.Cli;
 

@@ -22,6 +22,180 @@ namespace Assistiv.Platform.Storage.Postgres.Migrations
 
             NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
 
+            modelBuilder.Entity("Assistiv.Platform.Budgets.BudgetRecord", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<bool>("AutoReplenish")
+                        .HasColumnType("boolean")
+                        .HasColumnName("auto_replenish");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<DateTimeOffset?>("DeactivatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("deactivated_at");
+
+                    b.Property<Guid>("EndUserId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("end_user_id");
+
+                    b.Property<string>("ExternalId")
+                        .IsRequired()
+                        .HasMaxLength(255)
+                        .HasColumnType("character varying(255)")
+                        .HasColumnName("external_id");
+
+                    b.Property<bool>("IsActive")
+                        .HasColumnType("boolean")
+                        .HasColumnName("is_active");
+
+                    b.Property<bool>("IsSuspended")
+                        .HasColumnType("boolean")
+                        .HasColumnName("is_suspended");
+
+                    b.Property<bool>("LowBalanceArmed")
+                        .HasColumnType("boolean")
+                        .HasColumnName("low_balance_armed");
+
+                    b.Property<long?>("LowBalanceThresholdMicros")
+                        .HasColumnType("bigint")
+                        .HasColumnName("low_balance_threshold_micros");
+
+                    b.Property<long>("MaxMicros")
+                        .HasColumnType("bigint")
+                        .HasColumnName("max_micros");
+
+                    b.Property<string>("Period")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("period");
+
+                    b.Property<DateTimeOffset?>("PeriodEnd")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("period_end");
+
+                    b.Property<DateTimeOffset>("PeriodStart")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("period_start");
+
+                    b.Property<Guid>("PlatformId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("platform_id");
+
+                    b.Property<long?>("ReplenishMicros")
+                        .HasColumnType("bigint")
+                        .HasColumnName("replenish_micros");
+
+                    b.Property<long>("ReservedMicros")
+                        .HasColumnType("bigint")
+                        .HasColumnName("reserved_micros");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.Property<long>("UsedMicros")
+                        .HasColumnType("bigint")
+                        .HasColumnName("used_micros");
+
+                    b.HasKey("Id")
+                        .HasName("pk_budgets");
+
+                    b.HasIndex("EndUserId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_budgets_end_user_id")
+                        .HasFilter("is_active");
+
+                    b.HasIndex("PlatformId")
+                        .HasDatabaseName("ix_budgets_platform_id");
+
+                    b.HasIndex("EndUserId", "CreatedAt")
+                        .HasDatabaseName("ix_budgets_end_user_id_created_at");
+
+                    b.HasIndex("IsActive", "PeriodEnd")
+                        .HasDatabaseName("ix_budgets_is_active_period_end");
+
+                    b.ToTable("budgets", (string)null);
+                });
+
+            modelBuilder.Entity("Assistiv.Platform.Budgets.BudgetTransactionRecord", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<long>("AmountMicros")
+                        .HasColumnType("bigint")
+                        .HasColumnName("amount_micros");
+
+                    b.Property<Guid>("BudgetId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("budget_id");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("Direction")
+                        .IsRequired()
+                        .HasMaxLength(8)
+                        .HasColumnType("character varying(8)")
+                        .HasColumnName("direction");
+
+                    b.Property<Guid>("EndUserId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("end_user_id");
+
+                    b.Property<long>("MaxAfterMicros")
+                        .HasColumnType("bigint")
+                        .HasColumnName("max_after_micros");
+
+                    b.Property<string>("MetadataJson")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("metadata_json");
+
+                    b.Property<Guid>("PlatformId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("platform_id");
+
+                    b.Property<string>("Reason")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)")
+                        .HasColumnName("reason");
+
+                    b.Property<string>("RequestId")
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("request_id");
+
+                    b.Property<string>("Type")
+                        .IsRequired()
+                        .HasMaxLength(24)
+                        .HasColumnType("character varying(24)")
+                        .HasColumnName("type");
+
+                    b.Property<long>("UsedAfterMicros")
+                        .HasColumnType("bigint")
+                        .HasColumnName("used_after_micros");
+
+                    b.HasKey("Id")
+                        .HasName("pk_budget_transactions");
+
+                    b.HasIndex("BudgetId", "CreatedAt", "Id")
+                        .HasDatabaseName("ix_budget_transactions_budget_id_created_at_id");
+
+                    b.ToTable("budget_transactions", (string)null);
+                });
+
             modelBuilder.Entity("Assistiv.Platform.Connections.ConnectTokenRecord", b =>
                 {
                     b.Property<Guid>("Id")
@@ -307,6 +481,81 @@ namespace Assistiv.Platform.Storage.Postgres.Migrations
                     b.ToTable("oauth_states", (string)null);
                 });
 
+            modelBuilder.Entity("Assistiv.Platform.Holds.HoldRecord", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<Guid?>("ApiKeyId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("api_key_id");
+
+                    b.Property<Guid?>("BudgetId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("budget_id");
+
+                    b.Property<long>("BudgetMicros")
+                        .HasColumnType("bigint")
+                        .HasColumnName("budget_micros");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<Guid?>("EndUserId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("end_user_id");
+
+                    b.Property<string>("InstanceId")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("instance_id");
+
+                    b.Property<string>("McpApp")
+                        .HasColumnType("text")
+                        .HasColumnName("mcp_app");
+
+                    b.Property<string>("McpTool")
+                        .HasColumnType("text")
+                        .HasColumnName("mcp_tool");
+
+                    b.Property<string>("Model")
+                        .HasColumnType("text")
+                        .HasColumnName("model");
+
+                    b.Property<Guid>("PlatformId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("platform_id");
+
+                    b.Property<string>("RequestId")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("request_id");
+
+                    b.Property<string>("RequestType")
+                        .IsRequired()
+                        .HasMaxLength(24)
+                        .HasColumnType("character varying(24)")
+                        .HasColumnName("request_type");
+
+                    b.Property<Guid>("WalletId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("wallet_id");
+
+                    b.Property<long>("WalletMicros")
+                        .HasColumnType("bigint")
+                        .HasColumnName("wallet_micros");
+
+                    b.HasKey("Id")
+                        .HasName("pk_holds");
+
+                    b.ToTable("holds", (string)null);
+                });
+
             modelBuilder.Entity("Assistiv.Platform.Idempotency.IdempotencyRecord", b =>
                 {
                     b.Property<Guid>("Id")
@@ -565,6 +814,54 @@ namespace Assistiv.Platform.Storage.Postgres.Migrations
                         .HasName("pk_mcp_free_tier");
 
                     b.ToTable("mcp_free_tier", (string)null);
+                });
+
+            modelBuilder.Entity("Assistiv.Platform.Outbox.OutboxEventRecord", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("EventId")
+                        .IsRequired()
+                        .HasMaxLength(80)
+                        .HasColumnType("character varying(80)")
+                        .HasColumnName("event_id");
+
+                    b.Property<string>("EventType")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("event_type");
+
+                    b.Property<string>("MessageId")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("message_id");
+
+                    b.Property<string>("Payload")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("payload");
+
+                    b.Property<Guid>("PlatformId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("platform_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_outbox_events");
+
+                    b.HasIndex("EventId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_outbox_events_event_id");
+
+                    b.ToTable("outbox_events", (string)null);
                 });
 
             modelBuilder.Entity("Assistiv.Platform.RateLimits.EndUserRateLimitRecord", b =>
@@ -896,6 +1193,122 @@ namespace Assistiv.Platform.Storage.Postgres.Migrations
                     b.ToTable("usage_logs", (string)null);
                 });
 
+            modelBuilder.Entity("Assistiv.Platform.Wallet.WalletRecord", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<long>("BalanceMicros")
+                        .HasColumnType("bigint")
+                        .HasColumnName("balance_micros");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<bool>("IsActive")
+                        .HasColumnType("boolean")
+                        .HasColumnName("is_active");
+
+                    b.Property<bool>("LowBalanceArmed")
+                        .HasColumnType("boolean")
+                        .HasColumnName("low_balance_armed");
+
+                    b.Property<long?>("LowBalanceThresholdMicros")
+                        .HasColumnType("bigint")
+                        .HasColumnName("low_balance_threshold_micros");
+
+                    b.Property<Guid>("PlatformId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("platform_id");
+
+                    b.Property<long>("ReservedMicros")
+                        .HasColumnType("bigint")
+                        .HasColumnName("reserved_micros");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.HasKey("Id")
+                        .HasName("pk_wallets");
+
+                    b.HasIndex("PlatformId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_wallets_platform_id");
+
+                    b.ToTable("wallets", (string)null);
+                });
+
+            modelBuilder.Entity("Assistiv.Platform.Wallet.WalletTransactionRecord", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<long>("AmountMicros")
+                        .HasColumnType("bigint")
+                        .HasColumnName("amount_micros");
+
+                    b.Property<long>("BalanceAfterMicros")
+                        .HasColumnType("bigint")
+                        .HasColumnName("balance_after_micros");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("Description")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)")
+                        .HasColumnName("description");
+
+                    b.Property<string>("Direction")
+                        .IsRequired()
+                        .HasMaxLength(8)
+                        .HasColumnType("character varying(8)")
+                        .HasColumnName("direction");
+
+                    b.Property<Guid?>("EndUserId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("end_user_id");
+
+                    b.Property<string>("MetadataJson")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("metadata_json");
+
+                    b.Property<Guid>("PlatformId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("platform_id");
+
+                    b.Property<string>("RequestId")
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("request_id");
+
+                    b.Property<string>("Type")
+                        .IsRequired()
+                        .HasMaxLength(24)
+                        .HasColumnType("character varying(24)")
+                        .HasColumnName("type");
+
+                    b.Property<Guid>("WalletId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("wallet_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_wallet_transactions");
+
+                    b.HasIndex("WalletId", "CreatedAt", "Id")
+                        .HasDatabaseName("ix_wallet_transactions_wallet_id_created_at_id");
+
+                    b.ToTable("wallet_transactions", (string)null);
+                });
+
             modelBuilder.Entity("Microsoft.AspNetCore.DataProtection.EntityFrameworkCore.DataProtectionKey", b =>
                 {
                     b.Property<int>("Id")
@@ -917,6 +1330,33 @@ namespace Assistiv.Platform.Storage.Postgres.Migrations
                         .HasName("pk_data_protection_keys");
 
                     b.ToTable("data_protection_keys", (string)null);
+                });
+
+            modelBuilder.Entity("Assistiv.Platform.Budgets.BudgetRecord", b =>
+                {
+                    b.HasOne("Assistiv.Platform.Tenancy.EndUserRecord", null)
+                        .WithMany()
+                        .HasForeignKey("EndUserId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_budgets_end_users_end_user_id");
+
+                    b.HasOne("Assistiv.Platform.Tenancy.PlatformRecord", null)
+                        .WithMany()
+                        .HasForeignKey("PlatformId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_budgets_platforms_platform_id");
+                });
+
+            modelBuilder.Entity("Assistiv.Platform.Budgets.BudgetTransactionRecord", b =>
+                {
+                    b.HasOne("Assistiv.Platform.Budgets.BudgetRecord", null)
+                        .WithMany()
+                        .HasForeignKey("BudgetId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_budget_transactions_budgets_budget_id");
                 });
 
             modelBuilder.Entity("Assistiv.Platform.Connections.ConnectionRecord", b =>
@@ -1000,6 +1440,26 @@ namespace Assistiv.Platform.Storage.Postgres.Migrations
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired()
                         .HasConstraintName("fk_end_users_platforms_platform_id");
+                });
+
+            modelBuilder.Entity("Assistiv.Platform.Wallet.WalletRecord", b =>
+                {
+                    b.HasOne("Assistiv.Platform.Tenancy.PlatformRecord", null)
+                        .WithMany()
+                        .HasForeignKey("PlatformId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_wallets_platforms_platform_id");
+                });
+
+            modelBuilder.Entity("Assistiv.Platform.Wallet.WalletTransactionRecord", b =>
+                {
+                    b.HasOne("Assistiv.Platform.Wallet.WalletRecord", null)
+                        .WithMany()
+                        .HasForeignKey("WalletId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_wallet_transactions_wallets_wallet_id");
                 });
 #pragma warning restore 612, 618
         }

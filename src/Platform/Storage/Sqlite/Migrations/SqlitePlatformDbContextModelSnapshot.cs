@@ -16,6 +16,185 @@ namespace Assistiv.Platform.Storage.Sqlite.Migrations
 #pragma warning disable 612, 618
             modelBuilder.HasAnnotation("ProductVersion", "10.0.15");
 
+            modelBuilder.Entity("Assistiv.Platform.Budgets.BudgetRecord", b =>
+                {
+                    b.Property<string>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
+
+                    b.Property<bool>("AutoReplenish")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("auto_replenish");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("created_at");
+
+                    b.Property<long?>("DeactivatedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("deactivated_at");
+
+                    b.Property<string>("EndUserId")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("end_user_id");
+
+                    b.Property<string>("ExternalId")
+                        .IsRequired()
+                        .HasMaxLength(255)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("external_id");
+
+                    b.Property<bool>("IsActive")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("is_active");
+
+                    b.Property<bool>("IsSuspended")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("is_suspended");
+
+                    b.Property<bool>("LowBalanceArmed")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("low_balance_armed");
+
+                    b.Property<long?>("LowBalanceThresholdMicros")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("low_balance_threshold_micros");
+
+                    b.Property<long>("MaxMicros")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("max_micros");
+
+                    b.Property<string>("Period")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("period");
+
+                    b.Property<long?>("PeriodEnd")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("period_end");
+
+                    b.Property<long>("PeriodStart")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("period_start");
+
+                    b.Property<string>("PlatformId")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("platform_id");
+
+                    b.Property<long?>("ReplenishMicros")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("replenish_micros");
+
+                    b.Property<long>("ReservedMicros")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("reserved_micros");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("updated_at");
+
+                    b.Property<long>("UsedMicros")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("used_micros");
+
+                    b.HasKey("Id")
+                        .HasName("pk_budgets");
+
+                    b.HasIndex("EndUserId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_budgets_end_user_id")
+                        .HasFilter("is_active");
+
+                    b.HasIndex("PlatformId")
+                        .HasDatabaseName("ix_budgets_platform_id");
+
+                    b.HasIndex("EndUserId", "CreatedAt")
+                        .HasDatabaseName("ix_budgets_end_user_id_created_at");
+
+                    b.HasIndex("IsActive", "PeriodEnd")
+                        .HasDatabaseName("ix_budgets_is_active_period_end");
+
+                    b.ToTable("budgets", (string)null);
+                });
+
+            modelBuilder.Entity("Assistiv.Platform.Budgets.BudgetTransactionRecord", b =>
+                {
+                    b.Property<string>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
+
+                    b.Property<long>("AmountMicros")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("amount_micros");
+
+                    b.Property<string>("BudgetId")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("budget_id");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("Direction")
+                        .IsRequired()
+                        .HasMaxLength(8)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("direction");
+
+                    b.Property<string>("EndUserId")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("end_user_id");
+
+                    b.Property<long>("MaxAfterMicros")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("max_after_micros");
+
+                    b.Property<string>("MetadataJson")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("metadata_json");
+
+                    b.Property<string>("PlatformId")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("platform_id");
+
+                    b.Property<string>("Reason")
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("reason");
+
+                    b.Property<string>("RequestId")
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("request_id");
+
+                    b.Property<string>("Type")
+                        .IsRequired()
+                        .HasMaxLength(24)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("type");
+
+                    b.Property<long>("UsedAfterMicros")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("used_after_micros");
+
+                    b.HasKey("Id")
+                        .HasName("pk_budget_transactions");
+
+                    b.HasIndex("BudgetId", "CreatedAt", "Id")
+                        .HasDatabaseName("ix_budget_transactions_budget_id_created_at_id");
+
+                    b.ToTable("budget_transactions", (string)null);
+                });
+
             modelBuilder.Entity("Assistiv.Platform.Connections.ConnectTokenRecord", b =>
                 {
                     b.Property<string>("Id")
@@ -308,6 +487,83 @@ namespace Assistiv.Platform.Storage.Sqlite.Migrations
                     b.ToTable("oauth_states", (string)null);
                 });
 
+            modelBuilder.Entity("Assistiv.Platform.Holds.HoldRecord", b =>
+                {
+                    b.Property<string>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
+
+                    b.Property<string>("ApiKeyId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("api_key_id");
+
+                    b.Property<string>("BudgetId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("budget_id");
+
+                    b.Property<long>("BudgetMicros")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("budget_micros");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("EndUserId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("end_user_id");
+
+                    b.Property<string>("InstanceId")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("instance_id");
+
+                    b.Property<string>("McpApp")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("mcp_app");
+
+                    b.Property<string>("McpTool")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("mcp_tool");
+
+                    b.Property<string>("Model")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("model");
+
+                    b.Property<string>("PlatformId")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("platform_id");
+
+                    b.Property<string>("RequestId")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("request_id");
+
+                    b.Property<string>("RequestType")
+                        .IsRequired()
+                        .HasMaxLength(24)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("request_type");
+
+                    b.Property<string>("WalletId")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("wallet_id");
+
+                    b.Property<long>("WalletMicros")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("wallet_micros");
+
+                    b.HasKey("Id")
+                        .HasName("pk_holds");
+
+                    b.ToTable("holds", (string)null);
+                });
+
             modelBuilder.Entity("Assistiv.Platform.Idempotency.IdempotencyRecord", b =>
                 {
                     b.Property<string>("Id")
@@ -569,6 +825,55 @@ namespace Assistiv.Platform.Storage.Sqlite.Migrations
                         .HasName("pk_mcp_free_tier");
 
                     b.ToTable("mcp_free_tier", (string)null);
+                });
+
+            modelBuilder.Entity("Assistiv.Platform.Outbox.OutboxEventRecord", b =>
+                {
+                    b.Property<string>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("EventId")
+                        .IsRequired()
+                        .HasMaxLength(80)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("event_id");
+
+                    b.Property<string>("EventType")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("event_type");
+
+                    b.Property<string>("MessageId")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("message_id");
+
+                    b.Property<string>("Payload")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("payload");
+
+                    b.Property<string>("PlatformId")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("platform_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_outbox_events");
+
+                    b.HasIndex("EventId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_outbox_events_event_id");
+
+                    b.ToTable("outbox_events", (string)null);
                 });
 
             modelBuilder.Entity("Assistiv.Platform.RateLimits.EndUserRateLimitRecord", b =>
@@ -903,6 +1208,125 @@ namespace Assistiv.Platform.Storage.Sqlite.Migrations
                     b.ToTable("usage_logs", (string)null);
                 });
 
+            modelBuilder.Entity("Assistiv.Platform.Wallet.WalletRecord", b =>
+                {
+                    b.Property<string>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
+
+                    b.Property<long>("BalanceMicros")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("balance_micros");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("created_at");
+
+                    b.Property<bool>("IsActive")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("is_active");
+
+                    b.Property<bool>("LowBalanceArmed")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("low_balance_armed");
+
+                    b.Property<long?>("LowBalanceThresholdMicros")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("low_balance_threshold_micros");
+
+                    b.Property<string>("PlatformId")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("platform_id");
+
+                    b.Property<long>("ReservedMicros")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("reserved_micros");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("updated_at");
+
+                    b.HasKey("Id")
+                        .HasName("pk_wallets");
+
+                    b.HasIndex("PlatformId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_wallets_platform_id");
+
+                    b.ToTable("wallets", (string)null);
+                });
+
+            modelBuilder.Entity("Assistiv.Platform.Wallet.WalletTransactionRecord", b =>
+                {
+                    b.Property<string>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
+
+                    b.Property<long>("AmountMicros")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("amount_micros");
+
+                    b.Property<long>("BalanceAfterMicros")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("balance_after_micros");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("Description")
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("description");
+
+                    b.Property<string>("Direction")
+                        .IsRequired()
+                        .HasMaxLength(8)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("direction");
+
+                    b.Property<string>("EndUserId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("end_user_id");
+
+                    b.Property<string>("MetadataJson")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("metadata_json");
+
+                    b.Property<string>("PlatformId")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("platform_id");
+
+                    b.Property<string>("RequestId")
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("request_id");
+
+                    b.Property<string>("Type")
+                        .IsRequired()
+                        .HasMaxLength(24)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("type");
+
+                    b.Property<string>("WalletId")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("wallet_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_wallet_transactions");
+
+                    b.HasIndex("WalletId", "CreatedAt", "Id")
+                        .HasDatabaseName("ix_wallet_transactions_wallet_id_created_at_id");
+
+                    b.ToTable("wallet_transactions", (string)null);
+                });
+
             modelBuilder.Entity("Microsoft.AspNetCore.DataProtection.EntityFrameworkCore.DataProtectionKey", b =>
                 {
                     b.Property<int>("Id")
@@ -922,6 +1346,33 @@ namespace Assistiv.Platform.Storage.Sqlite.Migrations
                         .HasName("pk_data_protection_keys");
 
                     b.ToTable("data_protection_keys", (string)null);
+                });
+
+            modelBuilder.Entity("Assistiv.Platform.Budgets.BudgetRecord", b =>
+                {
+                    b.HasOne("Assistiv.Platform.Tenancy.EndUserRecord", null)
+                        .WithMany()
+                        .HasForeignKey("EndUserId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_budgets_end_users_end_user_id");
+
+                    b.HasOne("Assistiv.Platform.Tenancy.PlatformRecord", null)
+                        .WithMany()
+                        .HasForeignKey("PlatformId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_budgets_platforms_platform_id");
+                });
+
+            modelBuilder.Entity("Assistiv.Platform.Budgets.BudgetTransactionRecord", b =>
+                {
+                    b.HasOne("Assistiv.Platform.Budgets.BudgetRecord", null)
+                        .WithMany()
+                        .HasForeignKey("BudgetId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_budget_transactions_budgets_budget_id");
                 });
 
             modelBuilder.Entity("Assistiv.Platform.Connections.ConnectionRecord", b =>
@@ -1005,6 +1456,26 @@ namespace Assistiv.Platform.Storage.Sqlite.Migrations
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired()
                         .HasConstraintName("fk_end_users_platforms_platform_id");
+                });
+
+            modelBuilder.Entity("Assistiv.Platform.Wallet.WalletRecord", b =>
+                {
+                    b.HasOne("Assistiv.Platform.Tenancy.PlatformRecord", null)
+                        .WithMany()
+                        .HasForeignKey("PlatformId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_wallets_platforms_platform_id");
+                });
+
+            modelBuilder.Entity("Assistiv.Platform.Wallet.WalletTransactionRecord", b =>
+                {
+                    b.HasOne("Assistiv.Platform.Wallet.WalletRecord", null)
+                        .WithMany()
+                        .HasForeignKey("WalletId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_wallet_transactions_wallets_wallet_id");
                 });
 #pragma warning restore 612, 618
         }
