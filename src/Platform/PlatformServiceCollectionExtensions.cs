@@ -63,6 +63,7 @@ public static class PlatformServiceCollectionExtensions
         services.TryAddSingleton<ApiKeyService>();
         services.TryAddSingleton<PlatformService>();
         services.TryAddSingleton<EndUserService>();
+        services.TryAddSingleton<EndUserBootstrapService>();
         services.TryAddSingleton<McpAppStore>();
         services.TryAddSingleton<IdempotencyStore>();
         services.TryAddSingleton<RateLimitService>();

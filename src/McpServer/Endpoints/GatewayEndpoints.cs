@@ -16,6 +16,7 @@ internal static class GatewayEndpoints
         platform.MapPlatform();
         platform.MapApiKeys();
         platform.MapEndUsers();
+        platform.MapBootstrap();
         platform.MapLlmConfigs();
         platform.MapRateLimits();
         platform.MapLogs();

@@ -126,6 +126,62 @@ public abstract class BadInputTests(HostFixture host)
     }
 
     [Theory]
+    [InlineData("/budget/topup", """{"amount_usd":-1}""", "amount_usd")]
+    [InlineData("/budget/topup", """{"amount_usd":0}""", "amount_usd")]
+    [InlineData("/budget/topup", """{"amount_usd":0.0000001}""", "amount_usd")]
+    [InlineData("/budget/topup", """{"amount_usd":1.1234567}""", "amount_usd")]
+    [InlineData("/budget/topup", """{"amount_usd":"5"}""", "amount_usd")]
+    [InlineData("/budget/topup", """{"amount_usd":1000001}""", "amount_usd")]
+    [InlineData("/budget/topup", """{}""", "amount_usd")]
+    [InlineData("/budget/debit", """{"amount_usd":-0.5}""", "amount_usd")]
+    [InlineData("/budget/debit", """{"amount_usd":0}""", "amount_usd")]
+    [InlineData("/budget/debit", """{"amount_usd":0.10000001}""", "amount_usd")]
+    [InlineData("/budget/debit", """{"amount_usd":true}""", "amount_usd")]
+    [InlineData("/budget", """{"max_usd":-1}""", "max_usd")]
+    public async Task MoneyWrites_Return422WithParam_ForNegativeZeroOrOverPreciseAmounts_AndWriteNothing(string suffix, string body, string param)
+    {
+        var p = await Factory.CreatePlatformAsync();
+        var user = await p.CreateEndUserAsync();
+        using var admin = p.Admin();
+        (await admin.PostJsonAsync(p.Path($"/end-users/{user.Id}/budget"), """{"max_usd":10}""")).AssertStatus(201);
+        var before = (await admin.GetJsonAsync(p.Path($"/end-users/{user.Id}/budget/transactions"))).Body;
+        var method = suffix == "/budget" ? HttpMethod.Patch : HttpMethod.Post;
+        // API.md §5.1 / §12: JSON numbers only, ≤ 6 decimals, > 0, ≤ 1,000,000 — no silent rounding.
+        (await admin.SendAsync(method, p.Path($"/end-users/{user.Id}{suffix}"), body)).AssertValidation(param);
+        Assert.Equal(before, (await admin.GetJsonAsync(p.Path($"/end-users/{user.Id}/budget/transactions"))).Body);
+    }
+
+    [Theory]
+    [InlineData("""{"amount":-1}""", "amount")]
+    [InlineData("""{"amount":0}""", "amount")]
+    [InlineData("""{"amount":0.0000001}""", "amount")]
+    [InlineData("""{"amount":"1"}""", "amount")]
+    public async Task WalletTopup_Returns422WithParam_ForBadAmounts(string body, string param)
+    {
+        var p = await Factory.CreatePlatformAsync();
+        using var admin = p.Admin();
+        var before = (await admin.GetJsonAsync(p.Path("/wallet"))).Json["balance"]!.ToJsonString();
+        (await admin.PostJsonAsync(p.Path("/wallet/topup"), body)).AssertValidation(param);
+        Assert.Equal(before, (await admin.GetJsonAsync(p.Path("/wallet"))).Json["balance"]!.ToJsonString());
+    }
+
+    [Theory]
+    [InlineData("/budget")]
+    [InlineData("/budget/topup")]
+    [InlineData("/rate-limits")]
+    public async Task UnknownEndUser_Returns404_AndWritesNothing(string suffix)
+    {
+        var p = await Factory.CreatePlatformAsync();
+        using var admin = p.Admin();
+        var body = suffix == "/rate-limits" ? """{"rpm_limit":5}""" : suffix == "/budget" ? """{"max_usd":5}""" : """{"amount_usd":5}""";
+        var method = suffix == "/rate-limits" ? HttpMethod.Put : HttpMethod.Post;
+        (await admin.SendAsync(method, p.Path($"/end-users/0190a000-0000-7000-8000-000000000000{suffix}"), body)).AssertError(404, "not_found");
+        await using var db = Factory.Db();
+        Assert.False(await db.Budgets.AnyAsync(b => b.PlatformId == p.Id, TestContext.Current.CancellationToken));
+        Assert.False(await db.EndUserRateLimits.AnyAsync(b => b.PlatformId == p.Id, TestContext.Current.CancellationToken));
+    }
+
+    [Theory]
     [InlineData("""{}""", "external_id")]
     [InlineData("""{"external_id":""}""", "external_id")]
     [InlineData("""{"external_id":42}""", "external_id")]

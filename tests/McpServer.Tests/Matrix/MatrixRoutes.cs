@@ -49,6 +49,18 @@ internal static class MatrixRoutes
         new("12 GET E", Get, Access.Management, 200, false, w => Fixed(w.Own.Path($"/end-users/{w.OwnUser.Id}"))),
         new("12 PATCH E", Patch, Access.Management, 200, true, w => Fixed(w.Own.Path($"/end-users/{w.OwnUser.Id}"), """{"display_name":"Matrix"}""")),
         new("12 DELETE E", Delete, Access.Management, 204, false, async w => (w.Own.Path($"/end-users/{(await w.NewEndUserAsync()).Id}"), null)),
+        new("13 POST P/bootstrap", Post, Access.Management, 201, true, w => Fixed(w.Own.Path("/bootstrap"), $$$"""{"external_id":"b-{{{Unique()}}}","default_budget":{"max_usd":1}}""")) { AltOkStatus = 200 },
+        new("14 POST E/budget", Post, Access.Management, 201, true, async w => (w.Own.Path($"/end-users/{(await w.NewEndUserAsync()).Id}/budget"), """{"max_usd":10,"period":"monthly"}""")),
+        new("14 GET E/budget", Get, Access.Management, 200, false, w => Fixed(w.Own.Path($"/end-users/{w.OwnUser.Id}/budget"))),
+        new("14 PATCH E/budget", Patch, Access.Management, 200, true, w => Fixed(w.Own.Path($"/end-users/{w.OwnUser.Id}/budget"), """{"low_balance_threshold":1}""")),
+        new("14 DELETE E/budget", Delete, Access.Management, 204, false, async w => (w.Own.Path($"/end-users/{await NewUserWithBudgetAsync(w)}/budget"), null)),
+        new("15 POST E/budget/topup", Post, Access.Management, 200, true, w => Fixed(w.Own.Path($"/end-users/{w.OwnUser.Id}/budget/topup"), """{"amount_usd":1}""")),
+        new("15 POST E/budget/debit", Post, Access.Management, 200, true, w => Fixed(w.Own.Path($"/end-users/{w.OwnUser.Id}/budget/debit"), """{"amount_usd":0.000001}""")),
+        new("16 GET E/budget/transactions", Get, Access.Management, 200, false, w => Fixed(w.Own.Path($"/end-users/{w.OwnUser.Id}/budget/transactions"))),
+        new("17 GET P/wallet", Get, Access.Management, 200, false, w => Fixed(w.Own.Path("/wallet"))),
+        new("17 GET P/wallet/transactions", Get, Access.Management, 200, false, w => Fixed(w.Own.Path("/wallet/transactions"))),
+        new("18 PATCH P/wallet", Patch, Access.Admin, 200, true, w => Fixed(w.Own.Path("/wallet"), """{"low_balance_threshold":5}""")),
+        new("19 POST P/wallet/topup", Post, Access.Admin, 200, true, w => Fixed(w.Own.Path("/wallet/topup"), """{"amount":1,"description":"matrix"}""")),
         new("20 GET P/rate-limits", Get, Access.Management, 200, false, w => Fixed(w.Own.Path("/rate-limits"))),
         new("21 PUT P/rate-limits", Put, Access.Admin, 200, true, w => Fixed(w.Own.Path("/rate-limits"), """{"rpm_limit":1000}""")),
         new("22 GET E/rate-limits", Get, Access.Management, 200, false, w => Fixed(w.Own.Path($"/end-users/{w.OwnUser.Id}/rate-limits"))),
@@ -58,6 +70,7 @@ internal static class MatrixRoutes
         new("23 PATCH E/rate-limits", Patch, Access.Management, 200, true, w => Fixed(w.Own.Path($"/end-users/{w.OwnUser.Id}/rate-limits"), """{"tpm_limit":1000}""")),
         new("24 GET P/logs", Get, Access.Management, 200, false, w => Fixed(w.Own.Path("/logs"))),
         new("25 POST P/logs/search", Post, Access.Management, 200, false, w => Fixed(w.Own.Path("/logs/search"), """{"limit":5}""")),
+        new("26 GET E/wallet", Get, Access.Management, 200, false, w => Fixed(w.Own.Path($"/end-users/{w.OwnUser.Id}/wallet"))),
         new("27 GET P/mcp/apps", Get, Access.Management, 200, false, w => Fixed(w.Own.Path("/mcp/apps"))),
         new("27 GET P/mcp/apps/{app}", Get, Access.Management, 200, false, w => Fixed(w.Own.Path("/mcp/apps/github"))),
         new("28 POST P/mcp/apps", Post, Access.Admin, 201, true, w => Fixed(w.Own.Path("/mcp/apps"), GitHubActivation)) { AltOkStatus = 200 },
@@ -67,6 +80,8 @@ internal static class MatrixRoutes
         // The allowed cell of row 31 is "passes the key checks": the user has no GitHub connection, so 404 (§4.11).
         new("31 DELETE E/connections/{app}", Delete, Access.Management, 404, false, w => Fixed(w.Own.Path($"/end-users/{w.OwnUser.Id}/connections/github"))),
         new("37 GET /v1/me", Get, Access.EndUser, 200, false, _ => Fixed("/v1/me")),
+        new("37 GET /v1/me/budget", Get, Access.EndUser, 200, false, _ => Fixed("/v1/me/budget")),
+        new("37 GET /v1/me/budget/transactions", Get, Access.EndUser, 200, false, _ => Fixed("/v1/me/budget/transactions")),
         new("37 GET /v1/me/rate-limits", Get, Access.EndUser, 200, false, _ => Fixed("/v1/me/rate-limits")),
         new("37 GET /v1/me/logs", Get, Access.EndUser, 200, false, _ => Fixed("/v1/me/logs")),
         new("37 GET /v1/me/mcp-config", Get, Access.EndUser, 200, false, _ => Fixed("/v1/me/mcp-config")),
@@ -91,6 +106,14 @@ internal static class MatrixRoutes
         ("12 GET E", Get, "/end-users/{id}", null, w => Task.FromResult(w.OtherUser.Id.ToString())),
         ("12 PATCH E", Patch, "/end-users/{id}", """{"display_name":"x"}""", w => Task.FromResult(w.OtherUser.Id.ToString())),
         ("12 DELETE E", Delete, "/end-users/{id}", null, w => Task.FromResult(w.OtherUser.Id.ToString())),
+        ("14 POST E/budget", Post, "/end-users/{id}/budget", """{"max_usd":1}""", w => Task.FromResult(w.OtherUser.Id.ToString())),
+        ("14 GET E/budget", Get, "/end-users/{id}/budget", null, w => Task.FromResult(w.OtherUser.Id.ToString())),
+        ("14 PATCH E/budget", Patch, "/end-users/{id}/budget", """{"low_balance_threshold":1}""", w => Task.FromResult(w.OtherUser.Id.ToString())),
+        ("14 DELETE E/budget", Delete, "/end-users/{id}/budget", null, w => Task.FromResult(w.OtherUser.Id.ToString())),
+        ("15 POST E/budget/topup", Post, "/end-users/{id}/budget/topup", """{"amount_usd":1}""", w => Task.FromResult(w.OtherUser.Id.ToString())),
+        ("15 POST E/budget/debit", Post, "/end-users/{id}/budget/debit", """{"amount_usd":1}""", w => Task.FromResult(w.OtherUser.Id.ToString())),
+        ("16 GET E/budget/transactions", Get, "/end-users/{id}/budget/transactions", null, w => Task.FromResult(w.OtherUser.Id.ToString())),
+        ("26 GET E/wallet", Get, "/end-users/{id}/wallet", null, w => Task.FromResult(w.OtherUser.Id.ToString())),
         ("22 GET E/rate-limits", Get, "/end-users/{id}/rate-limits", null, w => Task.FromResult(w.OtherUser.Id.ToString())),
         ("22 PUT E/rate-limits", Put, "/end-users/{id}/rate-limits", """{"rpm_limit":1}""", w => Task.FromResult(w.OtherUser.Id.ToString())),
         ("22 DELETE E/rate-limits", Delete, "/end-users/{id}/rate-limits", null, w => Task.FromResult(w.OtherUser.Id.ToString())),
@@ -112,6 +135,14 @@ internal static class MatrixRoutes
     private static Task<(string Path, string? Body)> Fixed(string path, string? body = null) => Task.FromResult((path, body));
 
     private static string Unique() => Guid.CreateVersion7().ToString("N")[..16];
+
+    private static async Task<string> NewUserWithBudgetAsync(MatrixWorld w)
+    {
+        var user = await w.NewEndUserAsync();
+        using var admin = w.Own.Admin();
+        (await admin.PostJsonAsync(w.Own.Path($"/end-users/{user.Id}/budget"), """{"max_usd":1}""")).AssertStatus(201);
+        return user.Id.ToString();
+    }
 
     private static async Task<string> ActivateMockAsync(MatrixWorld w)
     {

@@ -63,6 +63,13 @@ internal sealed class MatrixWorld
         world.KeyFarmUser = await world.Own.CreateEndUserAsync("matrix-key-farm");
         world.OtherKeyFarmUser = await world.Other.CreateEndUserAsync("matrix-other-key-farm");
         using var admin = world.Own.Admin();
+        // Budget rows (14–16, 26, 37) read the own user's budget; the other user's key reads its own /v1/me/budget.
+        (await admin.PostJsonAsync(world.Own.Path($"/end-users/{world.OwnUser.Id}/budget"), """{"max_usd":100}""")).AssertStatus(201);
+        using (var otherAdmin = world.Other.Admin())
+        {
+            (await otherAdmin.PostJsonAsync(world.Other.Path($"/end-users/{world.OtherUser.Id}/budget"), """{"max_usd":100}""")).AssertStatus(201);
+        }
+
         // Rows 27, 31, 38, 41 and 43 name GitHub, which must be activated for the platform (§4.11, §8.1, §9.1).
         var github = await admin.PostJsonAsync(world.Own.Path("/mcp/apps"), """{"app":"github","client_id":"Iv1.matrix","client_secret":"matrix-secret","redirect_base_url":"https://app.example.com"}""");
         Assert.True(github.Status is 200 or 201, github.Body);
