@@ -1,11 +1,15 @@
 using Assistiv.Platform.Connections;
 using Assistiv.Platform.Hosting;
+using Assistiv.Platform.Idempotency;
 using Assistiv.Platform.Keys;
+using Assistiv.Platform.LlmConfigs;
+using Assistiv.Platform.RateLimits;
 using Assistiv.Platform.Ledger;
 using Assistiv.Platform.Secrets;
 using Assistiv.Platform.Storage;
 using Assistiv.Platform.Tenancy;
 using Assistiv.Platform.Usage;
+using Assistiv.Platform.UsageLogs;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.DataProtection.AuthenticatedEncryption;
 using Microsoft.AspNetCore.DataProtection.AuthenticatedEncryption.ConfigurationModel;
@@ -61,7 +65,12 @@ public static class PlatformServiceCollectionExtensions
         services.TryAddSingleton<PlatformService>();
         services.TryAddSingleton<EndUserService>();
         services.TryAddSingleton<LastUsedRecorder>();
+        services.TryAddSingleton<EndUserBootstrapService>();
         services.TryAddSingleton<McpAppStore>();
+        services.TryAddSingleton<IdempotencyStore>();
+        services.TryAddSingleton<RateLimitService>();
+        services.TryAddSingleton<LlmConfigService>();
+        services.TryAddSingleton<UsageLogQueryService>();
 
         if (runMigrations)
         {
@@ -74,6 +83,8 @@ public static class PlatformServiceCollectionExtensions
             services.Insert(0, ServiceDescriptor.Singleton<IHostedService>(sp => sp.GetRequiredService<DatabaseMigrator>()));
             services.Insert(1, ServiceDescriptor.Singleton<IHostedService>(sp => sp.GetRequiredService<DataProtectionStartupCheck>()));
             services.AddHostedService<LastUsedWriter>();
+            // Server only (the CLI passes runMigrations: false): the hourly purge of API.md §1.4.
+            services.AddHostedService<IdempotencyPurgeService>();
         }
 
         services.AddMoney(storage, background: runMigrations);

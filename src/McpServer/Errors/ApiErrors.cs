@@ -48,6 +48,15 @@ internal static class ApiErrors
 
     public static ApiErrorResult Conflict(string message, string? param = null) => new(409, "conflict_error", "conflict", message, param);
 
+    public static ApiErrorResult IdempotencyKeyReused() =>
+        new(409, "conflict_error", "idempotency_key_reused", "This Idempotency-Key was already used with a different request body.", "Idempotency-Key");
+
+    public static ApiErrorResult IdempotencyInProgress() =>
+        new(409, "conflict_error", "idempotency_in_progress", "A request with this Idempotency-Key is still executing; retry shortly.", "Idempotency-Key")
+        {
+            Headers = [new("Retry-After", "1")],
+        };
+
     public static ApiErrorResult PayloadTooLarge() =>
         new(413, "invalid_request_error", "payload_too_large", "The request body is too large.");
 

@@ -1,6 +1,8 @@
 using Assistiv.McpServer.Auth;
+using Assistiv.McpServer.Endpoints.Platforms;
 using Assistiv.McpServer.Endpoints.OAuth;
 using Assistiv.McpServer.Errors;
+using Assistiv.McpServer.Idempotency;
 using Assistiv.McpServer.Json;
 using Assistiv.McpServer.Mcp;
 using Assistiv.McpServer.Observability;
@@ -45,7 +47,13 @@ internal static class GatewayHostExtensions
         builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = BodySizeLimitMiddleware.InferenceLimit);
 
         services.Configure<JsonOptions>(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, GatewayJsonContext.Default));
-        services.Configure<JsonOptions>(o => o.SerializerOptions.TypeInfoResolverChain.Add(Endpoints.Platforms.BudgetsJsonContext.Default));
+        services.Configure<JsonOptions>(o =>
+        {
+            o.SerializerOptions.TypeInfoResolverChain.Add(LlmConfigsJsonContext.Default);
+            o.SerializerOptions.TypeInfoResolverChain.Add(RateLimitsJsonContext.Default);
+            o.SerializerOptions.TypeInfoResolverChain.Add(LogsJsonContext.Default);
+            o.SerializerOptions.TypeInfoResolverChain.Add(Endpoints.Platforms.BudgetsJsonContext.Default);
+        });
         services.Configure<JsonOptions>(o => o.SerializerOptions.TypeInfoResolverChain.Add(OAuthJsonContext.Default));
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         services.AddExceptionHandler<GatewayExceptionHandler>();
@@ -69,6 +77,7 @@ internal static class GatewayHostExtensions
         // IAccessTokenSource, IConnectLinkIssuer and IConnectionRevoker come from AddOAuthBroker() (Program.cs).
         builder.AddConnectors();
         builder.Services.AddSingleton<Endpoints.Platforms.IToolNames, CatalogueToolNames>();
+        builder.AddInference();
         return builder;
     }
 
@@ -86,6 +95,8 @@ internal static class GatewayHostExtensions
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseMiddleware<BodySizeLimitMiddleware>();
+        // API.md §2.6: idempotency after the key, scope and body-size checks, before the handler parses JSON.
+        app.UseMiddleware<IdempotencyMiddleware>();
         app.UseMcpGatewayRules();
         return app;
     }

@@ -1,8 +1,11 @@
 using Assistiv.Platform.Budgets;
 using Assistiv.Platform.Connections;
+using Assistiv.Platform.Idempotency;
 using Assistiv.Platform.Holds;
 using Assistiv.Platform.Keys;
+using Assistiv.Platform.LlmConfigs;
 using Assistiv.Platform.Metering;
+using Assistiv.Platform.RateLimits;
 using Assistiv.Platform.Outbox;
 using Assistiv.Platform.Tenancy;
 using Assistiv.Platform.UsageLogs;
@@ -53,6 +56,17 @@ public abstract class PlatformDbContext : DbContext, IDataProtectionKeyContext
     /// <summary>MCP free-tier counters.</summary>
     public DbSet<McpFreeTierRecord> McpFreeTier => Set<McpFreeTierRecord>();
 
+    /// <summary>Idempotency records (API.md §11.3).</summary>
+    public DbSet<IdempotencyRecord> IdempotencyRecords => Set<IdempotencyRecord>();
+
+    /// <summary>Platform default rate limits (API.md §4.8).</summary>
+    public DbSet<PlatformRateLimitRecord> PlatformRateLimits => Set<PlatformRateLimitRecord>();
+
+    /// <summary>Per-end-user rate-limit overrides (API.md §4.8).</summary>
+    public DbSet<EndUserRateLimitRecord> EndUserRateLimits => Set<EndUserRateLimitRecord>();
+
+    /// <summary>LLM provider configs (API.md §4.3).</summary>
+    public DbSet<LlmConfigRecord> LlmConfigs => Set<LlmConfigRecord>();
     /// <summary>End-user budgets (API.md §4.6).</summary>
     public DbSet<BudgetRecord> Budgets => Set<BudgetRecord>();
 

@@ -1,5 +1,7 @@
 using Assistiv.McpServer.Auth;
+using System.Text.Json;
 using Assistiv.McpServer.Errors;
+using Assistiv.McpServer.Idempotency;
 using Assistiv.McpServer.Json;
 using Assistiv.Platform.Keys;
 using Assistiv.Platform.Tenancy;
@@ -12,7 +14,7 @@ internal static class ApiKeysEndpoints
     public static RouteGroupBuilder MapApiKeys(this RouteGroupBuilder platform)
     {
         platform.MapGet("/api-keys", ListAsync);
-        platform.MapPost("/api-keys", CreateAsync);
+        platform.MapPost("/api-keys", CreateAsync).WithMetadata(new IdempotentRouteMetadata(true, ScopeCheck));
         platform.MapPatch("/api-keys/{keyId}", PatchAsync);
         platform.MapDelete("/api-keys/{keyId}", DeleteAsync);
         return platform;
@@ -67,9 +69,13 @@ internal static class ApiKeysEndpoints
             return error;
         }
 
+        if (ScopeCheck(caller, body) is { } refused)
+        {
+            return refused;
+        }
+
         var f = new FieldReader(body);
         var endUserIdText = f.String("end_user_id");
-        var callerIsAdmin = (caller.Scopes & KeyScopes.Admin) != 0;
         var scopesGiven = f.Array("scopes");
         var scopes = new List<string>();
         if (scopesGiven is { } arr)
@@ -90,16 +96,6 @@ internal static class ApiKeysEndpoints
             {
                 f.Fail("scopes", "'scopes' must be a non-empty list of distinct values among admin, management, inference.");
             }
-        }
-
-        if (endUserIdText is null && !callerIsAdmin && f.Error is null)
-        {
-            return ApiErrors.Forbidden("Creating a platform key needs the 'admin' scope.");
-        }
-
-        if (scopes.Contains("admin") && !callerIsAdmin)
-        {
-            return ApiErrors.Forbidden("Only a key with the 'admin' scope may grant 'admin'.");
         }
 
         var name = f.String("name", max: 100, trim: true);
@@ -150,6 +146,57 @@ internal static class ApiKeysEndpoints
         return prow is null
             ? ApiErrors.Conflict($"A platform may have at most {ApiKeyService.MaxActivePlatformKeys} active platform keys.")
             : Results.Json(ApiKeyCreatedDto.From(prow, praw!), GatewayJsonContext.Default.ApiKeyCreatedDto, statusCode: 201);
+    }
+
+    /// <summary>
+    /// The scope check of <c>POST P/api-keys</c>, decided from the body (API.md §2.6): a platform key, or any key asking
+    /// for <c>admin</c>, needs a caller with <c>admin</c>. The idempotency middleware runs it on the raw body before a
+    /// replay (API.md §11.3), so a management-only key never receives an admin key's replayed <c>raw_key</c>.
+    /// </summary>
+    internal static ApiErrorResult? ScopeCheck(HttpContext http, ReadOnlyMemory<byte> body)
+    {
+        if (body.IsEmpty)
+        {
+            return ScopeCheck(http.RequireKeyPrincipal(), EndUsersEndpoints.EmptyObject);
+        }
+
+        try
+        {
+            using var doc = JsonDocument.Parse(body, new JsonDocumentOptions { MaxDepth = 64 });
+            return doc.RootElement.ValueKind != JsonValueKind.Object
+                ? ApiErrors.InvalidJson()
+                : ScopeCheck(http.RequireKeyPrincipal(), doc.RootElement);
+        }
+        catch (JsonException)
+        {
+            return ApiErrors.InvalidJson();
+        }
+    }
+
+    private static ApiErrorResult? ScopeCheck(KeyPrincipal caller, JsonElement body)
+    {
+        if ((caller.Scopes & KeyScopes.Admin) != 0)
+        {
+            return null;
+        }
+
+        if (!body.TryGetProperty("end_user_id", out var eu) || eu.ValueKind == JsonValueKind.Null)
+        {
+            return ApiErrors.Forbidden("Creating a platform key needs the 'admin' scope.");
+        }
+
+        if (body.TryGetProperty("scopes", out var scopes) && scopes.ValueKind == JsonValueKind.Array)
+        {
+            foreach (var s in scopes.EnumerateArray())
+            {
+                if (s.ValueKind == JsonValueKind.String && s.ValueEquals("admin"))
+                {
+                    return ApiErrors.Forbidden("Only a key with the 'admin' scope may grant 'admin'.");
+                }
+            }
+        }
+
+        return null;
     }
 
     private static async Task<IResult> PatchAsync(HttpContext http, string keyId, ApiKeyService keys, IToolNames toolNames, CancellationToken ct)

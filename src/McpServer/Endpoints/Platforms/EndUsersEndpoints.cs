@@ -3,6 +3,7 @@ using Assistiv.McpServer.Auth;
 using Assistiv.McpServer.Errors;
 using Assistiv.McpServer.Json;
 using Assistiv.Platform.Connections;
+using Assistiv.Platform.RateLimits;
 using Assistiv.Platform.Tenancy;
 
 namespace Assistiv.McpServer.Endpoints.Platforms;
@@ -124,7 +125,8 @@ internal static class EndUsersEndpoints
         return user is null ? ApiErrors.NotFound("No such end user.") : Results.Json(EndUserDto.From(user), GatewayJsonContext.Default.EndUserDto);
     }
 
-    private static async Task<IResult> DeleteAsync(HttpContext http, string endUserId, EndUserService endUsers, IConnectionRevoker connections, CancellationToken ct)
+    private static async Task<IResult> DeleteAsync(HttpContext http, string endUserId, EndUserService endUsers, IConnectionRevoker connections,
+        RateLimitService rateLimits, CancellationToken ct)
     {
         var pid = http.RequireKeyPrincipal().PlatformId;
         var id = PlatformEndpoints.ParseId(endUserId);
@@ -136,7 +138,14 @@ internal static class EndUsersEndpoints
 
         // API.md §4.4: revokes keys and OAuth connections; logs and ledger rows keep the old id.
         await connections.RevokeAllForEndUserAsync(pid, existing.Id, ct);
-        return await endUsers.DeleteAsync(pid, existing.Id, ct) ? Results.NoContent() : ApiErrors.NotFound("No such end user.");
+        if (!await endUsers.DeleteAsync(pid, existing.Id, ct))
+        {
+            return ApiErrors.NotFound("No such end user.");
+        }
+
+        // API.md §4.4: deletion also removes the rate-limit override.
+        await rateLimits.DeleteOverrideAsync(pid, existing.Id, ct);
+        return Results.NoContent();
     }
 
     /// <summary>API.md §12: 1–255 characters, no control characters, case-sensitive.</summary>

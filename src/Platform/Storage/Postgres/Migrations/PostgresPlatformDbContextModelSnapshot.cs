@@ -556,6 +556,85 @@ namespace Assistiv.Platform.Storage.Postgres.Migrations
                     b.ToTable("holds", (string)null);
                 });
 
+            modelBuilder.Entity("Assistiv.Platform.Idempotency.IdempotencyRecord", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<byte[]>("BodyProtected")
+                        .HasColumnType("bytea")
+                        .HasColumnName("body_protected");
+
+                    b.Property<string>("ContentType")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("content_type");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("Fingerprint")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("fingerprint");
+
+                    b.Property<string>("IdempotencyKey")
+                        .IsRequired()
+                        .HasMaxLength(255)
+                        .HasColumnType("character varying(255)")
+                        .HasColumnName("idempotency_key");
+
+                    b.Property<DateTimeOffset?>("LeaseExpiresAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("lease_expires_at");
+
+                    b.Property<Guid?>("LeaseToken")
+                        .HasColumnType("uuid")
+                        .HasColumnName("lease_token");
+
+                    b.Property<string>("Method")
+                        .IsRequired()
+                        .HasMaxLength(10)
+                        .HasColumnType("character varying(10)")
+                        .HasColumnName("method");
+
+                    b.Property<string>("Path")
+                        .IsRequired()
+                        .HasMaxLength(1024)
+                        .HasColumnType("character varying(1024)")
+                        .HasColumnName("path");
+
+                    b.Property<Guid>("PlatformId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("platform_id");
+
+                    b.Property<string>("State")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("state");
+
+                    b.Property<int?>("StatusCode")
+                        .HasColumnType("integer")
+                        .HasColumnName("status_code");
+
+                    b.HasKey("Id")
+                        .HasName("pk_idempotency_records");
+
+                    b.HasIndex("CreatedAt")
+                        .HasDatabaseName("ix_idempotency_records_created_at");
+
+                    b.HasIndex("PlatformId", "Method", "Path", "IdempotencyKey")
+                        .IsUnique()
+                        .HasDatabaseName("ix_idempotency_records_platform_id_method_path_idempotency_key");
+
+                    b.ToTable("idempotency_records", (string)null);
+                });
+
             modelBuilder.Entity("Assistiv.Platform.Keys.ApiKeyRecord", b =>
                 {
                     b.Property<Guid>("Id")
@@ -638,6 +717,80 @@ namespace Assistiv.Platform.Storage.Postgres.Migrations
                     b.ToTable("api_keys", (string)null);
                 });
 
+            modelBuilder.Entity("Assistiv.Platform.LlmConfigs.LlmConfigRecord", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<string>("ApiKeyHint")
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("api_key_hint");
+
+                    b.Property<string>("ApiKeyProtected")
+                        .HasColumnType("text")
+                        .HasColumnName("api_key_protected");
+
+                    b.Property<string>("BaseUrl")
+                        .HasMaxLength(2048)
+                        .HasColumnType("character varying(2048)")
+                        .HasColumnName("base_url");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<bool>("IsActive")
+                        .HasColumnType("boolean")
+                        .HasColumnName("is_active");
+
+                    b.Property<bool>("IsDefault")
+                        .HasColumnType("boolean")
+                        .HasColumnName("is_default");
+
+                    b.Property<string>("LastErrorJson")
+                        .HasColumnType("text")
+                        .HasColumnName("last_error_json");
+
+                    b.Property<string>("ModelsJson")
+                        .HasColumnType("text")
+                        .HasColumnName("models_json");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("name");
+
+                    b.Property<Guid>("PlatformId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("platform_id");
+
+                    b.Property<int>("Priority")
+                        .HasColumnType("integer")
+                        .HasColumnName("priority");
+
+                    b.Property<string>("Provider")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("provider");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.HasKey("Id")
+                        .HasName("pk_llm_configs");
+
+                    b.HasIndex("PlatformId", "CreatedAt", "Id")
+                        .HasDatabaseName("ix_llm_configs_platform_id_created_at_id");
+
+                    b.ToTable("llm_configs", (string)null);
+                });
+
             modelBuilder.Entity("Assistiv.Platform.Metering.McpFreeTierRecord", b =>
                 {
                     b.Property<Guid>("PlatformId")
@@ -709,6 +862,69 @@ namespace Assistiv.Platform.Storage.Postgres.Migrations
                         .HasDatabaseName("ix_outbox_events_event_id");
 
                     b.ToTable("outbox_events", (string)null);
+                });
+
+            modelBuilder.Entity("Assistiv.Platform.RateLimits.EndUserRateLimitRecord", b =>
+                {
+                    b.Property<Guid>("EndUserId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("end_user_id");
+
+                    b.Property<Guid>("PlatformId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("platform_id");
+
+                    b.Property<int?>("RpdLimit")
+                        .HasColumnType("integer")
+                        .HasColumnName("rpd_limit");
+
+                    b.Property<int?>("RpmLimit")
+                        .HasColumnType("integer")
+                        .HasColumnName("rpm_limit");
+
+                    b.Property<int?>("TpmLimit")
+                        .HasColumnType("integer")
+                        .HasColumnName("tpm_limit");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.HasKey("EndUserId")
+                        .HasName("pk_end_user_rate_limits");
+
+                    b.HasIndex("PlatformId")
+                        .HasDatabaseName("ix_end_user_rate_limits_platform_id");
+
+                    b.ToTable("end_user_rate_limits", (string)null);
+                });
+
+            modelBuilder.Entity("Assistiv.Platform.RateLimits.PlatformRateLimitRecord", b =>
+                {
+                    b.Property<Guid>("PlatformId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("platform_id");
+
+                    b.Property<int?>("RpdLimit")
+                        .HasColumnType("integer")
+                        .HasColumnName("rpd_limit");
+
+                    b.Property<int?>("RpmLimit")
+                        .HasColumnType("integer")
+                        .HasColumnName("rpm_limit");
+
+                    b.Property<int?>("TpmLimit")
+                        .HasColumnType("integer")
+                        .HasColumnName("tpm_limit");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.HasKey("PlatformId")
+                        .HasName("pk_platform_rate_limits");
+
+                    b.ToTable("platform_rate_limits", (string)null);
                 });
 
             modelBuilder.Entity("Assistiv.Platform.Tenancy.EndUserRecord", b =>
@@ -1184,6 +1400,36 @@ namespace Assistiv.Platform.Storage.Postgres.Migrations
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired()
                         .HasConstraintName("fk_api_keys_platforms_platform_id");
+                });
+
+            modelBuilder.Entity("Assistiv.Platform.LlmConfigs.LlmConfigRecord", b =>
+                {
+                    b.HasOne("Assistiv.Platform.Tenancy.PlatformRecord", null)
+                        .WithMany()
+                        .HasForeignKey("PlatformId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_llm_configs_platforms_platform_id");
+                });
+
+            modelBuilder.Entity("Assistiv.Platform.RateLimits.EndUserRateLimitRecord", b =>
+                {
+                    b.HasOne("Assistiv.Platform.Tenancy.EndUserRecord", null)
+                        .WithMany()
+                        .HasForeignKey("EndUserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_end_user_rate_limits_end_users_end_user_id");
+                });
+
+            modelBuilder.Entity("Assistiv.Platform.RateLimits.PlatformRateLimitRecord", b =>
+                {
+                    b.HasOne("Assistiv.Platform.Tenancy.PlatformRecord", null)
+                        .WithMany()
+                        .HasForeignKey("PlatformId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_platform_rate_limits_platforms_platform_id");
                 });
 
             modelBuilder.Entity("Assistiv.Platform.Tenancy.EndUserRecord", b =>

@@ -564,6 +564,86 @@ namespace Assistiv.Platform.Storage.Sqlite.Migrations
                     b.ToTable("holds", (string)null);
                 });
 
+            modelBuilder.Entity("Assistiv.Platform.Idempotency.IdempotencyRecord", b =>
+                {
+                    b.Property<string>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
+
+                    b.Property<byte[]>("BodyProtected")
+                        .HasColumnType("BLOB")
+                        .HasColumnName("body_protected");
+
+                    b.Property<string>("ContentType")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("content_type");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("Fingerprint")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("fingerprint");
+
+                    b.Property<string>("IdempotencyKey")
+                        .IsRequired()
+                        .HasMaxLength(255)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("idempotency_key");
+
+                    b.Property<long?>("LeaseExpiresAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("lease_expires_at");
+
+                    b.Property<string>("LeaseToken")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("lease_token");
+
+                    b.Property<string>("Method")
+                        .IsRequired()
+                        .HasMaxLength(10)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("method");
+
+                    b.Property<string>("Path")
+                        .IsRequired()
+                        .HasMaxLength(1024)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("path");
+
+                    b.Property<string>("PlatformId")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("platform_id");
+
+                    b.Property<string>("State")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("state");
+
+                    b.Property<int?>("StatusCode")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("status_code");
+
+                    b.HasKey("Id")
+                        .HasName("pk_idempotency_records");
+
+                    b.HasIndex("CreatedAt")
+                        .HasDatabaseName("ix_idempotency_records_created_at");
+
+                    b.HasIndex("PlatformId", "Method", "Path", "IdempotencyKey")
+                        .IsUnique()
+                        .HasDatabaseName("ix_idempotency_records_platform_id_method_path_idempotency_key");
+
+                    b.ToTable("idempotency_records", (string)null);
+                });
+
             modelBuilder.Entity("Assistiv.Platform.Keys.ApiKeyRecord", b =>
                 {
                     b.Property<string>("Id")
@@ -647,6 +727,81 @@ namespace Assistiv.Platform.Storage.Sqlite.Migrations
                     b.ToTable("api_keys", (string)null);
                 });
 
+            modelBuilder.Entity("Assistiv.Platform.LlmConfigs.LlmConfigRecord", b =>
+                {
+                    b.Property<string>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
+
+                    b.Property<string>("ApiKeyHint")
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("api_key_hint");
+
+                    b.Property<string>("ApiKeyProtected")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("api_key_protected");
+
+                    b.Property<string>("BaseUrl")
+                        .HasMaxLength(2048)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("base_url");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("created_at");
+
+                    b.Property<bool>("IsActive")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("is_active");
+
+                    b.Property<bool>("IsDefault")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("is_default");
+
+                    b.Property<string>("LastErrorJson")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("last_error_json");
+
+                    b.Property<string>("ModelsJson")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("models_json");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("name");
+
+                    b.Property<string>("PlatformId")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("platform_id");
+
+                    b.Property<int>("Priority")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("priority");
+
+                    b.Property<string>("Provider")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("provider");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("updated_at");
+
+                    b.HasKey("Id")
+                        .HasName("pk_llm_configs");
+
+                    b.HasIndex("PlatformId", "CreatedAt", "Id")
+                        .HasDatabaseName("ix_llm_configs_platform_id_created_at_id");
+
+                    b.ToTable("llm_configs", (string)null);
+                });
+
             modelBuilder.Entity("Assistiv.Platform.Metering.McpFreeTierRecord", b =>
                 {
                     b.Property<string>("PlatformId")
@@ -719,6 +874,70 @@ namespace Assistiv.Platform.Storage.Sqlite.Migrations
                         .HasDatabaseName("ix_outbox_events_event_id");
 
                     b.ToTable("outbox_events", (string)null);
+                });
+
+            modelBuilder.Entity("Assistiv.Platform.RateLimits.EndUserRateLimitRecord", b =>
+                {
+                    b.Property<string>("EndUserId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("end_user_id");
+
+                    b.Property<string>("PlatformId")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("platform_id");
+
+                    b.Property<int?>("RpdLimit")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("rpd_limit");
+
+                    b.Property<int?>("RpmLimit")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("rpm_limit");
+
+                    b.Property<int?>("TpmLimit")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("tpm_limit");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("updated_at");
+
+                    b.HasKey("EndUserId")
+                        .HasName("pk_end_user_rate_limits");
+
+                    b.HasIndex("PlatformId")
+                        .HasDatabaseName("ix_end_user_rate_limits_platform_id");
+
+                    b.ToTable("end_user_rate_limits", (string)null);
+                });
+
+            modelBuilder.Entity("Assistiv.Platform.RateLimits.PlatformRateLimitRecord", b =>
+                {
+                    b.Property<string>("PlatformId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("platform_id");
+
+                    b.Property<int?>("RpdLimit")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("rpd_limit");
+
+                    b.Property<int?>("RpmLimit")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("rpm_limit");
+
+                    b.Property<int?>("TpmLimit")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("tpm_limit");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("updated_at");
+
+                    b.HasKey("PlatformId")
+                        .HasName("pk_platform_rate_limits");
+
+                    b.ToTable("platform_rate_limits", (string)null);
                 });
 
             modelBuilder.Entity("Assistiv.Platform.Tenancy.EndUserRecord", b =>
@@ -1197,6 +1416,36 @@ namespace Assistiv.Platform.Storage.Sqlite.Migrations
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired()
                         .HasConstraintName("fk_api_keys_platforms_platform_id");
+                });
+
+            modelBuilder.Entity("Assistiv.Platform.LlmConfigs.LlmConfigRecord", b =>
+                {
+                    b.HasOne("Assistiv.Platform.Tenancy.PlatformRecord", null)
+                        .WithMany()
+                        .HasForeignKey("PlatformId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_llm_configs_platforms_platform_id");
+                });
+
+            modelBuilder.Entity("Assistiv.Platform.RateLimits.EndUserRateLimitRecord", b =>
+                {
+                    b.HasOne("Assistiv.Platform.Tenancy.EndUserRecord", null)
+                        .WithMany()
+                        .HasForeignKey("EndUserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_end_user_rate_limits_end_users_end_user_id");
+                });
+
+            modelBuilder.Entity("Assistiv.Platform.RateLimits.PlatformRateLimitRecord", b =>
+                {
+                    b.HasOne("Assistiv.Platform.Tenancy.PlatformRecord", null)
+                        .WithMany()
+                        .HasForeignKey("PlatformId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_platform_rate_limits_platforms_platform_id");
                 });
 
             modelBuilder.Entity("Assistiv.Platform.Tenancy.EndUserRecord", b =>

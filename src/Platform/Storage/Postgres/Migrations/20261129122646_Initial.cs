@@ -71,6 +71,29 @@ namespace Assistiv.Platform.Storage.Postgres.Migrations
                 });
 
             migrationBuilder.CreateTable(
+                name: "idempotency_records",
+                columns: table => new
+                {
+                    id = table.Column<Guid>(type: "uuid", nullable: false),
+                    platform_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    method = table.Column<string>(type: "character varying(10)", maxLength: 10, nullable: false),
+                    path = table.Column<string>(type: "character varying(1024)", maxLength: 1024, nullable: false),
+                    idempotency_key = table.Column<string>(type: "character varying(255)", maxLength: 255, nullable: false),
+                    fingerprint = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    state = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
+                    lease_token = table.Column<Guid>(type: "uuid", nullable: true),
+                    lease_expires_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    status_code = table.Column<int>(type: "integer", nullable: true),
+                    content_type = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: true),
+                    body_protected = table.Column<byte[]>(type: "bytea", nullable: true),
+                    created_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_idempotency_records", x => x.id);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "mcp_free_tier",
                 columns: table => new
                 {
@@ -212,6 +235,36 @@ namespace Assistiv.Platform.Storage.Postgres.Migrations
                 });
 
             migrationBuilder.CreateTable(
+                name: "llm_configs",
+                columns: table => new
+                {
+                    id = table.Column<Guid>(type: "uuid", nullable: false),
+                    platform_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    provider = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
+                    name = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
+                    base_url = table.Column<string>(type: "character varying(2048)", maxLength: 2048, nullable: true),
+                    priority = table.Column<int>(type: "integer", nullable: false),
+                    is_default = table.Column<bool>(type: "boolean", nullable: false),
+                    is_active = table.Column<bool>(type: "boolean", nullable: false),
+                    models_json = table.Column<string>(type: "text", nullable: true),
+                    api_key_protected = table.Column<string>(type: "text", nullable: true),
+                    api_key_hint = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: true),
+                    last_error_json = table.Column<string>(type: "text", nullable: true),
+                    created_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    updated_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_llm_configs", x => x.id);
+                    table.ForeignKey(
+                        name: "fk_llm_configs_platforms_platform_id",
+                        column: x => x.platform_id,
+                        principalTable: "platforms",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "mcp_apps",
                 columns: table => new
                 {
@@ -235,6 +288,27 @@ namespace Assistiv.Platform.Storage.Postgres.Migrations
                         principalTable: "platforms",
                         principalColumn: "id",
                         onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "platform_rate_limits",
+                columns: table => new
+                {
+                    platform_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    rpm_limit = table.Column<int>(type: "integer", nullable: true),
+                    tpm_limit = table.Column<int>(type: "integer", nullable: true),
+                    rpd_limit = table.Column<int>(type: "integer", nullable: true),
+                    updated_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_platform_rate_limits", x => x.platform_id);
+                    table.ForeignKey(
+                        name: "fk_platform_rate_limits_platforms_platform_id",
+                        column: x => x.platform_id,
+                        principalTable: "platforms",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Cascade);
                 });
 
             migrationBuilder.CreateTable(
@@ -379,6 +453,28 @@ namespace Assistiv.Platform.Storage.Postgres.Migrations
                 });
 
             migrationBuilder.CreateTable(
+                name: "end_user_rate_limits",
+                columns: table => new
+                {
+                    end_user_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    platform_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    rpm_limit = table.Column<int>(type: "integer", nullable: true),
+                    tpm_limit = table.Column<int>(type: "integer", nullable: true),
+                    rpd_limit = table.Column<int>(type: "integer", nullable: true),
+                    updated_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_end_user_rate_limits", x => x.end_user_id);
+                    table.ForeignKey(
+                        name: "fk_end_user_rate_limits_end_users_end_user_id",
+                        column: x => x.end_user_id,
+                        principalTable: "end_users",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "wallet_transactions",
                 columns: table => new
                 {
@@ -506,6 +602,11 @@ namespace Assistiv.Platform.Storage.Postgres.Migrations
                 unique: true);
 
             migrationBuilder.CreateIndex(
+                name: "ix_end_user_rate_limits_platform_id",
+                table: "end_user_rate_limits",
+                column: "platform_id");
+
+            migrationBuilder.CreateIndex(
                 name: "ix_end_users_platform_id_created_at_id",
                 table: "end_users",
                 columns: new[] { "platform_id", "created_at", "id" });
@@ -516,6 +617,22 @@ namespace Assistiv.Platform.Storage.Postgres.Migrations
                 columns: new[] { "platform_id", "external_id" },
                 unique: true,
                 filter: "deleted_at IS NULL");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_idempotency_records_created_at",
+                table: "idempotency_records",
+                column: "created_at");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_idempotency_records_platform_id_method_path_idempotency_key",
+                table: "idempotency_records",
+                columns: new[] { "platform_id", "method", "path", "idempotency_key" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "ix_llm_configs_platform_id_created_at_id",
+                table: "llm_configs",
+                columns: new[] { "platform_id", "created_at", "id" });
 
             migrationBuilder.CreateIndex(
                 name: "ix_mcp_apps_platform_id_app",
@@ -592,7 +709,16 @@ namespace Assistiv.Platform.Storage.Postgres.Migrations
                 name: "data_protection_keys");
 
             migrationBuilder.DropTable(
+                name: "end_user_rate_limits");
+
+            migrationBuilder.DropTable(
                 name: "holds");
+
+            migrationBuilder.DropTable(
+                name: "idempotency_records");
+
+            migrationBuilder.DropTable(
+                name: "llm_configs");
 
             migrationBuilder.DropTable(
                 name: "mcp_apps");
@@ -605,6 +731,9 @@ namespace Assistiv.Platform.Storage.Postgres.Migrations
 
             migrationBuilder.DropTable(
                 name: "outbox_events");
+
+            migrationBuilder.DropTable(
+                name: "platform_rate_limits");
 
             migrationBuilder.DropTable(
                 name: "usage_logs");
