@@ -139,6 +139,63 @@ public abstract class MatrixTests(HostFixture host)
         Assert.True(route.IsOk(ok.Status), ok.Body);
     }
 
+    /// <summary>
+    /// Rows 42, 44, 45 and 46 of API.md §2.8, whose cells do not depend on the key: GET/DELETE <c>/mcp*</c> → 405
+    /// <c>method_not_allowed</c> with <c>Allow: POST</c> before authentication (stateless mode); the OAuth
+    /// callback ignores <c>Authorization</c>; <c>/healthz</c>, <c>/readyz</c> → 200; <c>/metrics</c> without a
+    /// configured token → 200 for a loopback client whatever the header (§1.5).
+    /// </summary>
+    public static TheoryData<string, string, string, Caller> KeylessCells()
+    {
+        var data = new TheoryData<string, string, string, Caller>();
+        foreach (var (row, method, path) in s_keylessRoutes)
+        {
+            foreach (var caller in Enum.GetValues<Caller>())
+            {
+                data.Add(row, method, path, caller);
+            }
+        }
+
+        return data;
+    }
+
+    private static readonly (string Row, string Method, string Path)[] s_keylessRoutes =
+    [
+        ("42", "GET", "/mcp"), ("42", "DELETE", "/mcp"), ("42", "GET", "/mcp/github"), ("42", "DELETE", "/mcp/github"),
+        ("44", "GET", "/oauth/callback"), ("44", "GET", "/oauth/callback?state=unknown-state&code=x"),
+        ("45", "GET", "/healthz"), ("45", "GET", "/readyz"),
+        ("46", "GET", "/metrics"),
+    ];
+
+    [Theory]
+    [MemberData(nameof(KeylessCells))]
+    public async Task KeylessRoute_AnswersTheSameWhateverTheKey(string row, string method, string path, Caller caller)
+    {
+        var world = await MatrixWorld.GetAsync(host);
+        var httpMethod = new HttpMethod(method);
+        using var bare = world.Factory.Client();
+        var without = await bare.SendAsync(httpMethod, path);
+        var key = KeyFor(world, MatrixRoutes.Find("1 GET P"), caller);
+        using var client = world.Factory.Client(key);
+        var with = await client.SendAsync(httpMethod, path);
+
+        switch (row)
+        {
+            case "42":
+                with.AssertError(405, "method_not_allowed");
+                Assert.Equal("POST", with.Header("Allow"));
+                break;
+            case "45" or "46":
+                with.AssertStatus(200);
+                break;
+        }
+
+        // Rows 44-46 ignore Authorization; row 42 answers before authentication.
+        Assert.Equal(without.Status, with.Status);
+        Assert.Equal(without.Header("Location"), with.Header("Location"));
+        Assert.Equal(without.Header("Content-Type"), with.Header("Content-Type"));
+    }
+
     /// <summary>The cell of API.md §2.8 for a route and a caller, with the notes under the table.</summary>
     private static (int Status, string? Code) Expected(MatrixRoute route, Caller caller)
     {
