@@ -23,7 +23,17 @@ internal static class GatewayCli
 
     private static readonly string[] s_verbs = ["migrate", "init", "platform", "key"];
 
-    public static bool Handles(string[] args) => args is [var verb, ..] && s_verbs.Contains(verb);
+    /// <summary>
+    /// True when the arguments are a CLI command rather than the server's: a known verb, a help request, or any other
+    /// bare word (an unknown command, answered with exit 2 instead of starting the server). <c>serve</c>, options
+    /// (<c>--urls …</c>) and ASP.NET configuration pairs (<c>Gateway:PublicBaseUrl=…</c>) start the server.
+    /// </summary>
+    public static bool Handles(string[] args) => args switch
+    {
+        [] or ["serve", ..] => false,
+        [var first, ..] when s_verbs.Contains(first) || first is "help" or "--help" or "-h" or "-?" => true,
+        [var first, ..] => !first.StartsWith('-') && !first.Contains('=', StringComparison.Ordinal),
+    };
 
     /// <summary>Arguments for the web host: a leading <c>serve</c> is dropped.</summary>
     public static string[] ServeArgs(string[] args) => args is ["serve", .. var rest] ? rest : args;
@@ -75,8 +85,8 @@ internal static class GatewayCli
             r.GetValue(expiresAt), r.GetValue(json), ct));
         var key = new Command("key", "API keys.") { keyCreate };
 
-        var root = new RootCommand("Assistiv gateway") { migrate, init, platform, key };
-        var parsed = root.Parse(args);
+        var root = new RootCommand("Assistiv gateway. Without a command, or with serve, it runs the server (ASP.NET options such as --urls apply).") { migrate, init, platform, key };
+        var parsed = root.Parse(args is ["help", .. var rest] ? ["--help", .. rest] : args);
         if (parsed.Errors.Count > 0)
         {
             foreach (var e in parsed.Errors)

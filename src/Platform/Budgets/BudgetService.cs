@@ -397,7 +397,7 @@ public sealed class BudgetService
         await using (var db = await _db.CreateDbContextAsync(cancellationToken))
         {
             due = await db.Budgets.AsNoTracking().Where(b => b.IsActive && b.PeriodEnd != null && b.PeriodEnd <= now)
-                .Select(b => b.Id).Take(10_000).ToListAsync(cancellationToken);
+                .OrderBy(b => b.PeriodEnd).Select(b => b.Id).Take(10_000).ToListAsync(cancellationToken);
         }
 
         var count = 0;

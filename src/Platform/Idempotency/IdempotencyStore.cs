@@ -70,8 +70,15 @@ public sealed class IdempotencyStore
                 CreatedAt = now,
             };
 
-            await using (var db = await _db.CreateDbContextAsync(cancellationToken))
+            // Read first, so a replay or a reused key (the common repeats) never goes through a failing INSERT, which EF
+            // Core logs as an error; only two first requests racing for the same key meet the unique index.
+            await using var read = await _db.CreateDbContextAsync(cancellationToken);
+            var existing = await read.IdempotencyRecords.AsNoTracking().FirstOrDefaultAsync(r =>
+                r.PlatformId == scope.PlatformId && r.Method == scope.Method && r.Path == scope.Path && r.IdempotencyKey == scope.Key,
+                cancellationToken);
+            if (existing is null)
             {
+                await using var db = await _db.CreateDbContextAsync(cancellationToken);
                 db.IdempotencyRecords.Add(record);
                 try
                 {
@@ -80,17 +87,9 @@ public sealed class IdempotencyStore
                 }
                 catch (DbUpdateException ex) when (DbErrors.IsUniqueViolation(ex))
                 {
-                    // Someone holds this key: read what they left.
+                    // Another first request won the race: the next round reads what it left.
+                    continue;
                 }
-            }
-
-            await using var read = await _db.CreateDbContextAsync(cancellationToken);
-            var existing = await read.IdempotencyRecords.AsNoTracking().FirstOrDefaultAsync(r =>
-                r.PlatformId == scope.PlatformId && r.Method == scope.Method && r.Path == scope.Path && r.IdempotencyKey == scope.Key,
-                cancellationToken);
-            if (existing is null)
-            {
-                continue;
             }
 
             if (existing.CreatedAt + Retention <= now)

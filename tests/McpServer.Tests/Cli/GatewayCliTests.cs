@@ -60,6 +60,31 @@ public sealed partial class GatewayCliTests
         Assert.Equal("", stdout);
     }
 
+    [Theory]
+    [InlineData("bogus")]
+    [InlineData("platfrom", "create")]
+    public async Task UnknownCommand_ExitsWith2_AndStartsNoServer(params string[] args)
+    {
+        var dir = GatewayProcess.NewWorkingDirectory();
+        // API.md §3.3: exit 2 for bad arguments; a mistyped command must not fall through to `serve`.
+        var (code, stdout, stderr) = await GatewayProcess.RunAsync(dir, TestContext.Current.CancellationToken, args);
+        Assert.Equal(2, code);
+        Assert.Contains("gateway:", stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("Now listening", stdout + stderr, StringComparison.Ordinal);
+        Assert.False(File.Exists(Path.Combine(dir, "data", "gateway.db")));
+    }
+
+    [Theory]
+    [InlineData("--help")]
+    [InlineData("help")]
+    public async Task Help_ListsTheCommands_AndExits0(string arg)
+    {
+        var dir = GatewayProcess.NewWorkingDirectory();
+        var (code, stdout, _) = await GatewayProcess.RunAsync(dir, TestContext.Current.CancellationToken, arg);
+        Assert.Equal(0, code);
+        Assert.All(["init", "platform", "key", "migrate", "serve"], c => Assert.Contains(c, stdout, StringComparison.Ordinal));
+    }
+
     [Fact]
     public async Task KeyCreate_ExitsWith3_WhenPlatformUnknown()
     {
