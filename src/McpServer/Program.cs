@@ -11,7 +11,9 @@ if (GatewayCli.Handles(args))
     return await GatewayCli.RunAsync(args);
 }
 
-var builder = WebApplication.CreateBuilder(GatewayCli.ServeArgs(args));
+// No configuration reload on file changes (docs/decisions/0078-no-config-reload.md): the reload watches the content
+// root recursively, and the SQLite files under ./data/ change on every write, so each metered call woke the watcher.
+var builder = WebApplication.CreateBuilder(["--hostBuilder:reloadConfigOnChange=false", .. GatewayCli.ServeArgs(args)]);
 builder.AddGatewayHost();
 builder.AddPlatform();
 builder.AddOAuthBroker();

@@ -72,7 +72,10 @@ internal sealed class GatewayInstance : IAsyncDisposable
         }
 
         // The data protection certificate and anything else relative lands in the instance's own folder.
-        var init = await ChildProcess.RunToEndAsync(dir, env, cancellationToken, "dotnet", DllPath, "init", "--name", "Bench " + name, "--json");
+        var init = await ChildProcess.RunToEndAsync(dir, env, cancellationToken, "dotnet", DllPath, "init", "--name", "Bench " + name,
+            // Tool calls are metered (API.md §5.6): past the free tier each call holds and settles from the wallet, so
+            // the measured rows include the paid path. A million dollars lasts the run at 0.001 per call.
+            "--wallet-usd", "1000000", "--json");
         using var created = JsonDocument.Parse(init);
         var platformId = Guid.Parse(created.RootElement.GetProperty("platform_id").GetString()!);
         var adminKey = created.RootElement.GetProperty("api_key").GetString()!;
