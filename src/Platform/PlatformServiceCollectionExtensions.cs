@@ -16,6 +16,7 @@ using Microsoft.AspNetCore.DataProtection.AuthenticatedEncryption.ConfigurationM
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Logging;
 
 namespace Microsoft.Extensions.Hosting;
 
@@ -83,6 +84,11 @@ public static class PlatformServiceCollectionExtensions
             services.Insert(0, ServiceDescriptor.Singleton<IHostedService>(sp => sp.GetRequiredService<DatabaseMigrator>()));
             services.Insert(1, ServiceDescriptor.Singleton<IHostedService>(sp => sp.GetRequiredService<DataProtectionStartupCheck>()));
             services.AddHostedService<LastUsedWriter>();
+            if (storage.IsSqlite)
+            {
+                services.AddHostedService(sp => new SqliteCheckpointer(storage, sp.GetRequiredService<TimeProvider>(),
+                    sp.GetRequiredService<ILogger<SqliteCheckpointer>>()));
+            }
             // Server only (the CLI passes runMigrations: false): the hourly purge of API.md §1.4.
             services.AddHostedService<IdempotencyPurgeService>();
         }

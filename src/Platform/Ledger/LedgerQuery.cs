@@ -1,6 +1,4 @@
-using System.Buffers.Text;
-using System.Globalization;
-using System.Text;
+using Assistiv.Platform.Common;
 
 namespace Assistiv.Platform.Ledger;
 
@@ -36,9 +34,8 @@ public sealed record LedgerPage<T>(IReadOnlyList<T> Items, int Total, bool HasMo
 /// <param name="Ascending">Order of the page that made it.</param>
 public sealed record LedgerCursor(long CreatedAtMs, Guid Id, bool Ascending)
 {
-    /// <summary>Encodes the cursor.</summary>
-    public string Encode() =>
-        Base64Url.EncodeToString(Encoding.ASCII.GetBytes(string.Create(CultureInfo.InvariantCulture, $"{(Ascending ? 'a' : 'd')}:{CreatedAtMs}:{Id:N}")));
+    /// <summary>Encodes the cursor (tag <c>a</c> or <c>d</c>, <see cref="KeysetCursorText"/>).</summary>
+    public string Encode() => KeysetCursorText.Encode(Ascending ? "a" : "d", CreatedAtMs, Id);
 
     /// <summary>Decodes a cursor; false for anything this server did not make.</summary>
     /// <param name="text">The cursor text.</param>
@@ -46,30 +43,12 @@ public sealed record LedgerCursor(long CreatedAtMs, Guid Id, bool Ascending)
     public static bool TryDecode(string? text, out LedgerCursor? cursor)
     {
         cursor = null;
-        if (string.IsNullOrEmpty(text) || text.Length > 100)
+        if (!KeysetCursorText.TryDecode(text, out var tag, out var ms, out var id) || tag is not ("a" or "d"))
         {
             return false;
         }
 
-        byte[] bytes;
-        try
-        {
-            bytes = Base64Url.DecodeFromChars(text);
-        }
-        catch (FormatException)
-        {
-            return false;
-        }
-
-        var parts = Encoding.ASCII.GetString(bytes).Split(':');
-        if (parts.Length != 3 || parts[0] is not ("a" or "d")
-            || !long.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out var ms)
-            || !Guid.TryParseExact(parts[2], "N", out var id))
-        {
-            return false;
-        }
-
-        cursor = new LedgerCursor(ms, id, parts[0] == "a");
+        cursor = new LedgerCursor(ms, id, tag == "a");
         return true;
     }
 }

@@ -134,7 +134,8 @@ internal sealed partial class SqliteMoneyWriter : IMoneyExecutor, IHostedService
         // synchronous=NORMAL: the same pairing as the EF connections (StorageRegistration); WAL + NORMAL never corrupts,
         // a power cut may lose the last commits. temp_store=MEMORY: every operation runs in a savepoint, whose
         // sub-journal would otherwise be a temp file written page by page (measured: most of the writer's time).
-        pragma.CommandText = "PRAGMA synchronous=NORMAL; PRAGMA temp_store=MEMORY;";
+        // wal_autocheckpoint=0: checkpoints run in the background (SqliteCheckpointer, decision 0079), not in a commit.
+        pragma.CommandText = "PRAGMA synchronous=NORMAL; PRAGMA temp_store=MEMORY; PRAGMA wal_autocheckpoint=0;";
         await pragma.ExecuteNonQueryAsync();
         return connection;
     }

@@ -121,7 +121,8 @@ public static class StorageRegistration
     // busy_timeout: without it a writer that finds the write lock taken gets SQLITE_BUSY at once, and Microsoft.Data.Sqlite
     // retries after sleeping 150 ms; concurrent tool calls (two metering writes each) then took 150/300/450… ms at
     // concurrency 8 (bench/README.md, decision 0077). SQLite's own handler waits in 1–100 ms steps for the lock instead.
-    private const string ConnectionPragmas = "PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=30000;";
+    // wal_autocheckpoint=0: no commit runs a checkpoint; SqliteCheckpointer does, in the background (decision 0079).
+    internal const string ConnectionPragmas = "PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=30000; PRAGMA wal_autocheckpoint=0;";
 
     private sealed class SqlitePragmaInterceptor : DbConnectionInterceptor
     {

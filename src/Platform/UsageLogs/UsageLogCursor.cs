@@ -1,6 +1,4 @@
-using System.Buffers.Text;
-using System.Globalization;
-using System.Text;
+using Assistiv.Platform.Common;
 
 namespace Assistiv.Platform.UsageLogs;
 
@@ -13,9 +11,8 @@ namespace Assistiv.Platform.UsageLogs;
 /// <param name="Id">The last row's id.</param>
 public readonly record struct UsageLogCursor(DateTimeOffset CreatedAt, Guid Id)
 {
-    /// <summary>The wire form.</summary>
-    public string Encode() =>
-        Base64Url.EncodeToString(Encoding.ASCII.GetBytes(string.Create(CultureInfo.InvariantCulture, $"v1.{CreatedAt.ToUnixTimeMilliseconds()}.{Id:N}")));
+    /// <summary>The wire form (tag <c>v1</c>, <see cref="KeysetCursorText"/>).</summary>
+    public string Encode() => KeysetCursorText.Encode("v1", CreatedAt.ToUnixTimeMilliseconds(), Id);
 
     /// <summary>Parses a wire cursor; false when it is not one of ours (→ 422 <c>param: "cursor"</c>).</summary>
     /// <param name="text">The query or body value.</param>
@@ -23,31 +20,12 @@ public readonly record struct UsageLogCursor(DateTimeOffset CreatedAt, Guid Id)
     public static bool TryDecode(string? text, out UsageLogCursor cursor)
     {
         cursor = default;
-        if (string.IsNullOrEmpty(text) || text.Length > 128)
+        if (!KeysetCursorText.TryDecode(text, out var tag, out var unixMs, out var id) || tag != "v1")
         {
             return false;
         }
 
-        byte[] bytes;
-        try
-        {
-            bytes = Base64Url.DecodeFromChars(text);
-        }
-        catch (FormatException)
-        {
-            return false;
-        }
-
-        var parts = Encoding.ASCII.GetString(bytes).Split('.');
-        if (parts is not ["v1", var ms, var id]
-            || !long.TryParse(ms, NumberStyles.None, CultureInfo.InvariantCulture, out var unixMs)
-            || unixMs > 253_402_300_799_999
-            || !Guid.TryParseExact(id, "N", out var guid))
-        {
-            return false;
-        }
-
-        cursor = new UsageLogCursor(DateTimeOffset.FromUnixTimeMilliseconds(unixMs), guid);
+        cursor = new UsageLogCursor(DateTimeOffset.FromUnixTimeMilliseconds(unixMs), id);
         return true;
     }
 }
