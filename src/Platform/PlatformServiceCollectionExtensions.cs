@@ -86,8 +86,7 @@ public static class PlatformServiceCollectionExtensions
             services.AddHostedService<LastUsedWriter>();
             if (storage.IsSqlite)
             {
-                services.AddHostedService(sp => new SqliteCheckpointer(storage, sp.GetRequiredService<TimeProvider>(),
-                    sp.GetRequiredService<ILogger<SqliteCheckpointer>>()));
+                services.AddHostedService(sp => new SqliteCheckpointer(storage, sp.GetRequiredService<ILogger<SqliteCheckpointer>>()));
             }
             // Server only (the CLI passes runMigrations: false): the hourly purge of API.md §1.4.
             services.AddHostedService<IdempotencyPurgeService>();

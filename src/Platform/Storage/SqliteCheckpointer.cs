@@ -17,19 +17,19 @@ internal sealed partial class SqliteCheckpointer : BackgroundService
     public static readonly TimeSpan Interval = TimeSpan.FromSeconds(1);
 
     private readonly string _connectionString;
-    private readonly TimeProvider _time;
     private readonly ILogger<SqliteCheckpointer> _logger;
 
-    public SqliteCheckpointer(StorageOptions storage, TimeProvider time, ILogger<SqliteCheckpointer> logger)
+    public SqliteCheckpointer(StorageOptions storage, ILogger<SqliteCheckpointer> logger)
     {
         _connectionString = StorageRegistration.PrepareSqliteConnectionString(storage.ConnectionString);
-        _time = time;
         _logger = logger;
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        using var timer = new PeriodicTimer(Interval, _time);
+        // Real time, not the injected clock: checkpoints are housekeeping, not behaviour. A test's FakeTimeProvider that
+        // jumps days ahead would otherwise replay one tick per elapsed second (millions of them).
+        using var timer = new PeriodicTimer(Interval, TimeProvider.System);
         try
         {
             while (await timer.WaitForNextTickAsync(stoppingToken))
