@@ -25,7 +25,7 @@ internal static class ReserveSettleBench
         Console.WriteLine("|---|---|---|---|---|---|---|");
         if (db is "sqlite" or "both")
         {
-            foreach (var budgets in new[] { 1, spread })
+            foreach (var budgets in args.Contains("--spread-only") ? new[] { spread } : new[] { 1, spread })
             {
                 var dir = Path.Combine(Path.GetTempPath(), "gw-bench", Guid.CreateVersion7().ToString("N"));
                 Directory.CreateDirectory(dir);

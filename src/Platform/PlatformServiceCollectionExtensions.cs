@@ -86,7 +86,10 @@ public static class PlatformServiceCollectionExtensions
             services.AddHostedService<LastUsedWriter>();
             if (storage.IsSqlite)
             {
-                services.AddHostedService(sp => new SqliteCheckpointer(storage, sp.GetRequiredService<ILogger<SqliteCheckpointer>>()));
+                services.TryAddSingleton<SqliteWalRewind>();
+                services.TryAddSingleton(sp => new SqliteCheckpointer(storage, sp.GetRequiredService<SqliteWalRewind>(),
+                    sp.GetRequiredService<ILogger<SqliteCheckpointer>>()));
+                services.AddHostedService(sp => sp.GetRequiredService<SqliteCheckpointer>());
             }
             // Server only (the CLI passes runMigrations: false): the hourly purge of API.md §1.4.
             services.AddHostedService<IdempotencyPurgeService>();

@@ -240,13 +240,13 @@ public sealed class HoldService
         Guid? budgetRowId = null;
         if (budget is not null)
         {
-            await BudgetLedger.TouchAsync(tx, budget, hold.RequestId, ct);
+            var reset = await BudgetLedger.TouchAsync(tx, budget, hold.RequestId, ct);
             budget.Reserved -= hold.BudgetMicros;
             budgetCharged = Math.Min(Math.Min(budgetCost ?? hold.BudgetMicros, hold.BudgetMicros), Math.Max(0, budget.Remaining));
             var before = budget.Remaining;
             budget.Used += budgetCharged;
             var row = await BudgetLedger.AppendAsync(tx, budget, ledgerType, before, null, null, hold.RequestId, ct);
-            await BudgetLedger.SaveAsync(tx, budget, ct);
+            await (reset ? BudgetLedger.SaveAsync(tx, budget, ct) : BudgetLedger.SaveBalanceAsync(tx, budget, ct));
             budgetRowId = row.Id;
         }
 
@@ -272,7 +272,7 @@ public sealed class HoldService
         if (budget is not null)
         {
             budget.Reserved -= hold.BudgetMicros;
-            await BudgetLedger.SaveAsync(tx, budget, ct);
+            await BudgetLedger.SaveBalanceAsync(tx, budget, ct);
         }
 
         var c = tx.Command("UPDATE wallets SET reserved_micros = reserved_micros - @w WHERE id = @id");

@@ -31,8 +31,10 @@ public static class MoneyRegistration
         services.TryAddSingleton(sp => new MoneyDatabase(sp.GetRequiredService<IDbContextFactory<PlatformDbContext>>(), storage));
         if (storage.IsSqlite)
         {
+            services.TryAddSingleton<SqliteWalRewind>();
             services.TryAddSingleton(sp => new SqliteMoneyWriter(sp.GetRequiredService<MoneyDatabase>(), sp.GetRequiredService<TimeProvider>(),
-                sp.GetRequiredService<IOutboxSignal>(), sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<SqliteMoneyWriter>>()));
+                sp.GetRequiredService<IOutboxSignal>(), sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<SqliteMoneyWriter>>(),
+                sp.GetRequiredService<SqliteWalRewind>()));
             services.TryAddSingleton<IMoneyExecutor>(sp => sp.GetRequiredService<SqliteMoneyWriter>());
             // Stops after everything registered later (hosted services stop in reverse order) and drains its queue.
             services.AddHostedService(sp => sp.GetRequiredService<SqliteMoneyWriter>());

@@ -2,6 +2,7 @@ using System.Data.Common;
 using System.Threading.Channels;
 using Assistiv.Platform.Common;
 using Assistiv.Platform.Outbox;
+using Assistiv.Platform.Storage;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -19,18 +20,23 @@ internal sealed partial class SqliteMoneyWriter : IMoneyExecutor, IHostedService
 {
     public const int MaxBatch = 128;
 
+    private const int LingerFrom = 8;
+
     private readonly MoneyDatabase _database;
     private readonly TimeProvider _time;
     private readonly IOutboxSignal _signal;
     private readonly ILogger<SqliteMoneyWriter> _logger;
+    private readonly SqliteWalRewind _rewind;
     private readonly Channel<MoneyWork> _queue = Channel.CreateBounded<MoneyWork>(
         new BoundedChannelOptions(16_384) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
 
     private readonly Lock _startLock = new();
     private Task? _loop;
 
-    public SqliteMoneyWriter(MoneyDatabase database, TimeProvider time, IOutboxSignal signal, ILogger<SqliteMoneyWriter> logger)
+    public SqliteMoneyWriter(MoneyDatabase database, TimeProvider time, IOutboxSignal signal, ILogger<SqliteMoneyWriter> logger,
+        SqliteWalRewind rewind)
     {
+        _rewind = rewind;
         _database = database;
         _time = time;
         _signal = signal;
@@ -77,6 +83,7 @@ internal sealed partial class SqliteMoneyWriter : IMoneyExecutor, IHostedService
         SqliteConnection? connection = null;
         var commands = new Dictionary<string, SqliteCommand>(StringComparer.Ordinal);
         var batch = new List<MoneyWork>(MaxBatch);
+        var previous = 0;
         try
         {
             while (await _queue.Reader.WaitToReadAsync())
@@ -86,6 +93,19 @@ internal sealed partial class SqliteMoneyWriter : IMoneyExecutor, IHostedService
                 {
                     batch.Add(work);
                 }
+
+                if (batch.Count < MaxBatch && previous >= LingerFrom)
+                {
+                    // Under load (the last batch was large), let the callers whose results were just published queue their
+                    // next operation before this batch starts: one trip through the thread pool's queue, no timer.
+                    await Task.Yield();
+                    while (batch.Count < MaxBatch && _queue.Reader.TryRead(out var work))
+                    {
+                        batch.Add(work);
+                    }
+                }
+
+                previous = batch.Count;
 
                 if (connection is null)
                 {
@@ -98,6 +118,10 @@ internal sealed partial class SqliteMoneyWriter : IMoneyExecutor, IHostedService
                     DisposeCommands(commands);
                     await connection.DisposeAsync();
                     connection = null;
+                }
+                else if (_rewind.TryTake())
+                {
+                    await RewindAsync(connection, commands);
                 }
             }
         }
@@ -212,6 +236,32 @@ internal sealed partial class SqliteMoneyWriter : IMoneyExecutor, IHostedService
         }
     }
 
+    // Between two batches, with no transaction open: copies the frames the background pass left (those committed while
+    // it ran), so that the next BEGIN IMMEDIATE finds the WAL fully copied and SQLite rewinds it (decision 0084). PASSIVE
+    // never waits; a reader on an older snapshot may keep some frames uncopied, and the next request tries again.
+    private async Task RewindAsync(SqliteConnection connection, Dictionary<string, SqliteCommand> commands)
+    {
+        try
+        {
+            if (!commands.TryGetValue(RewindSql, out var command))
+            {
+                command = connection.CreateCommand();
+                command.CommandText = RewindSql;
+                commands[RewindSql] = command;
+            }
+
+            command.Transaction = null;
+            await SqliteCheckpointer.RunAsync(command, CancellationToken.None);
+            _rewind.Ran();
+        }
+        catch (SqliteException ex)
+        {
+            LogRewindFailed(_logger, ex.Message);
+        }
+    }
+
+    private const string RewindSql = "PRAGMA wal_checkpoint(PASSIVE);";
+
     private static async Task SafeRollbackAsync(SqliteTransaction? transaction)
     {
         if (transaction is null)
@@ -263,6 +313,9 @@ internal sealed partial class SqliteMoneyWriter : IMoneyExecutor, IHostedService
 
     [LoggerMessage(5002, LogLevel.Warning, "A money batch of {Count} operations failed (attempt {Attempt}); retrying.")]
     private static partial void LogBatchRetry(ILogger logger, Exception exception, int count, int attempt);
+
+    [LoggerMessage(5004, LogLevel.Warning, "The money writer's WAL checkpoint failed: {Error}")]
+    private static partial void LogRewindFailed(ILogger logger, string error);
 
     [LoggerMessage(5003, LogLevel.Critical, "The money writer stopped.")]
     private static partial void LogWriterStopped(ILogger logger, Exception exception);

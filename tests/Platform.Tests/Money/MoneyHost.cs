@@ -50,7 +50,8 @@ internal sealed class MoneyHost : IAsyncDisposable
 
     /// <summary>Starts a host; <paramref name="database"/> is "sqlite" or "postgres".</summary>
     public static async Task<MoneyHost> StartAsync(string database, FakeTimeProvider? time = null, IDictionary<string, string?>? settings = null,
-        string? reuseSqliteDirectory = null, PostgresTestDatabase? reusePostgres = null, bool ownsDatabase = true)
+        string? reuseSqliteDirectory = null, PostgresTestDatabase? reusePostgres = null, bool ownsDatabase = true,
+        Action<IServiceCollection>? configureServices = null)
     {
         time ??= new FakeTimeProvider(new DateTimeOffset(2026, 5, 1, 12, 0, 0, TimeSpan.Zero));
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
@@ -86,6 +87,7 @@ internal sealed class MoneyHost : IAsyncDisposable
         builder.Services.AddDataProtection();
         builder.Services.AddSingleton<IDataProtectionProvider>(new EphemeralDataProtectionProvider());
         builder.AddPlatform();
+        configureServices?.Invoke(builder.Services);
         var host = builder.Build();
         await host.StartAsync(TestContext.Current.CancellationToken);
         return new MoneyHost(host, time, ownsDatabase ? dir : null, ownsDatabase ? postgres : null) { SqliteDirectory = dir, Postgres = postgres };
