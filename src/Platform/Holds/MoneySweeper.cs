@@ -77,6 +77,11 @@ internal sealed partial class MoneySweeper : BackgroundService
         {
             while (await timer.WaitForNextTickAsync(stoppingToken))
             {
+                // Leave the thread that fired the timer first. A clock moved ahead by a test (FakeTimeProvider.Advance of a
+                // day) fires a 60 s timer once per elapsed period on its own thread; a sweep whose queries complete
+                // synchronously (SQLite) would run inline for every one of those 1,440 ticks. Off that thread, the
+                // ticks that fire meanwhile collapse into one, as PeriodicTimer does for a late consumer.
+                await Task.Yield();
                 try
                 {
                     var (holds, budgets) = await SweepOnceAsync(stoppingToken);

@@ -113,9 +113,7 @@ internal sealed class MoneyTx
     public ValueTask InsertAsync<T>(T entity, CancellationToken cancellationToken)
         where T : class
     {
-        var inserter = _database.Inserter<T>();
-        var command = Command(inserter.Sql);
-        inserter.Bind(command, entity);
+        var command = _database.Inserter<T>().Prepare(entity, _command);
         return WriteAsync(command, cancellationToken);
     }
 
