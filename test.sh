@@ -4,17 +4,19 @@
 #   ./test.sh                                   # everything (what CI runs through .ci/run)
 #   ./test.sh --project tests/Platform.Tests    # one test project; other args go to `dotnet test`
 #
-# Steps: build once; restore the npm test clients (tests/node); get Node 22 (tools/node22); make sure a
-# PostgreSQL server answers (the one GATEWAY_TEST_POSTGRES names, else a throwaway cluster, installing
-# Debian's postgresql if needed); `dotnet test --no-build` with one xUnit XML report per test module; print
-# the summed totals. The last line is always `N passed, N failed[, N skipped]`; the exit code is non-zero
-# whenever anything failed, including a build error or a module that left no report.
+# Steps: build once; restore the npm test clients (tests/node); get Node 22 (tools/node22); make sure
+# Debian's chromium is there for the browser tests (installing it if needed); make sure a PostgreSQL server
+# answers (the one GATEWAY_TEST_POSTGRES names, else a throwaway cluster, installing Debian's postgresql if
+# needed); `dotnet test --no-build` with one xUnit XML report per test module; print the summed totals.
+# The last line is always `N passed, N failed[, N skipped]`; the exit code is non-zero whenever anything
+# failed, including a build error or a module that left no report.
 # See docs/testing.md.
 #
 # Env: GATEWAY_TEST_POSTGRES  Npgsql connection string of a role that may create databases
 #                             (default Host=127.0.0.1;Port=5432;Username=postgres;Password=postgres)
-#      GATEWAY_TEST_NO_APT=1  never apt-get install postgresql (fail instead, naming the package)
+#      GATEWAY_TEST_NO_APT=1  never apt-get install postgresql or chromium (fail instead, naming the package)
 #      GATEWAY_TEST_NODE22    a Node >= 22 binary to use instead of tools/node22's
+#      GATEWAY_TEST_CHROMIUM  a Chromium binary to use instead of /usr/bin/chromium (Debian's chromium)
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)
@@ -194,7 +196,51 @@ info "GATEWAY_TEST_NODE22=$GATEWAY_TEST_NODE22 ($node22_version)"
 info "GATEWAY_TEST_NODE_MODULES=$GATEWAY_TEST_NODE_MODULES"
 
 # ---------------------------------------------------------------------------------------------------
-# 3. PostgreSQL
+# 3. Chromium (tests/EndToEnd.Tests drives it through Playwright for the OAuth consent flow)
+# ---------------------------------------------------------------------------------------------------
+# Debian's chromium, never a browser download (no network but the package registries). Root runs apt-get
+# itself; another user needs password-less sudo.
+install_chromium() {
+  [[ ${GATEWAY_TEST_NO_APT:-} == 1 ]] && { info "GATEWAY_TEST_NO_APT=1: not installing chromium"; return 1; }
+  command -v apt-get >/dev/null 2>&1 || { info "apt-get is not available"; return 1; }
+  local as_root=()
+  if [[ $(id -u) != 0 ]]; then
+    if command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then
+      as_root=(sudo -n)
+    else
+      info "not root and no password-less sudo: cannot apt-get install chromium"; return 1
+    fi
+  fi
+  info "installing Debian's chromium with ${as_root[*]:+${as_root[*]} }apt-get (log: $logs/apt-chromium.log)"
+  local rc=0
+  { run_child "${as_root[@]}" apt-get -q -o DPkg::Lock::Timeout=300 update \
+      && run_child "${as_root[@]}" env DEBIAN_FRONTEND=noninteractive apt-get -q -y -o DPkg::Lock::Timeout=300 \
+           --no-install-recommends install chromium; } >"$logs/apt-chromium.log" 2>&1 || rc=$?
+  if (( rc != 0 )); then tail -n 15 "$logs/apt-chromium.log" >&2; info "apt-get install chromium failed"; return 1; fi
+  return 0
+}
+
+step "Chromium"
+if [[ -n ${GATEWAY_TEST_CHROMIUM:-} ]]; then
+  info "GATEWAY_TEST_CHROMIUM is set"
+  chromium=$GATEWAY_TEST_CHROMIUM
+else
+  chromium=/usr/bin/chromium
+  if [[ ! -x $chromium ]]; then
+    info "$chromium is missing"
+    install_chromium \
+      || die "Chromium is needed for the browser tests and none could be provided: install Debian's chromium (apt-get install --no-install-recommends chromium, as root) or set GATEWAY_TEST_CHROMIUM to a Chromium binary"
+    [[ -x $chromium ]] || die "apt-get installed chromium but $chromium is missing; install chromium"
+  fi
+fi
+# Debian's launcher script prints a harmless shell warning on stderr; the version goes to stdout.
+chromium_version=$("$chromium" --version 2>/dev/null) \
+  || die "$chromium does not run: install Debian's chromium (apt-get install --no-install-recommends chromium) or fix GATEWAY_TEST_CHROMIUM"
+export GATEWAY_TEST_CHROMIUM=$chromium
+info "GATEWAY_TEST_CHROMIUM=$GATEWAY_TEST_CHROMIUM ($chromium_version)"
+
+# ---------------------------------------------------------------------------------------------------
+# 4. PostgreSQL
 # ---------------------------------------------------------------------------------------------------
 # Value of the first of the given keys in an Npgsql connection string (keys compared without case/spaces).
 cs_get() {
@@ -346,7 +392,7 @@ else
 fi
 
 # ---------------------------------------------------------------------------------------------------
-# 4. test every module, each with a report
+# 5. test every module, each with a report
 # ---------------------------------------------------------------------------------------------------
 # Test modules that must each leave a report: test projects of the solution (or the one selected).
 expected_dirs=()
@@ -381,7 +427,7 @@ fi
 run_child dotnet test "${test_args[@]}" --results-directory "$results" --report-xunit-xml || test_rc=$?
 
 # ---------------------------------------------------------------------------------------------------
-# 5. sum the reports
+# 6. sum the reports
 # ---------------------------------------------------------------------------------------------------
 cleanup # stop PostgreSQL now, so nothing prints after the summary line
 step "Results"

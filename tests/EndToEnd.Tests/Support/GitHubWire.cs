@@ -21,6 +21,7 @@ namespace Assistiv.EndToEnd.Tests.Support;
 internal sealed class GitHubWire : IDisposable
 {
     public const string TokenPath = "/login/oauth/access_token";
+    public const string AuthorizePath = "/login/oauth/authorize";
 
     public GitHubWire()
     {
@@ -42,7 +43,7 @@ internal sealed class GitHubWire : IDisposable
 
     /// <summary>Points the <c>github</c> app at this fake (API.md §1.3 <c>Gateway:Apps:{app}:*</c>).</summary>
     public void Configure(GatewayFactory factory) => factory
-        .With("Gateway:Apps:github:AuthorizeUrl", Url + "/login/oauth/authorize")
+        .With("Gateway:Apps:github:AuthorizeUrl", Url + AuthorizePath)
         .With("Gateway:Apps:github:TokenUrl", Url + TokenPath)
         .With("Gateway:Apps:github:ApiBaseUrl", Url)
         .With("Gateway:Apps:github:RevokeUrl", Url + "/applications/{client_id}/token");
@@ -105,6 +106,31 @@ internal sealed class GitHubWire : IDisposable
         Server.Given(Request.Create().WithPath($"/repos/{owner}/{repo}/issues").UsingPost().WithHeader("Authorization", "Bearer " + accessToken, ignoreCase: false))
             .AtPriority(1)
             .RespondWith(Json(201, Fixture("issue-created")));
+    }
+
+    /// <summary>
+    /// github.com's consent screen at <c>GET /login/oauth/authorize</c>, for a browser: "Authorize <paramref name="appName"/>"
+    /// with an <b>Authorize</b> button that sends the browser to the request's <c>redirect_uri</c> with
+    /// <c>code=<paramref name="code"/></c> and the request's own <c>state</c>, as GitHub does once the user approves
+    /// (CONNECTORS.md §1.1). WireMock's Handlebars templating copies both query parameters into the page.
+    /// </summary>
+    public void ConsentPage(string appName, string code)
+    {
+        var html = $$$"""
+            <!doctype html>
+            <html lang="en"><head><meta charset="utf-8"><title>Authorize application</title></head>
+            <body>
+            <h1>Authorize {{{WebUtility.HtmlEncode(appName)}}}</h1>
+            <p><strong>{{{WebUtility.HtmlEncode(appName)}}}</strong> wants to access your GitHub account.</p>
+            <form method="get" action="{{request.query.redirect_uri}}">
+            <input type="hidden" name="code" value="{{{WebUtility.HtmlEncode(code)}}}">
+            <input type="hidden" name="state" value="{{request.query.state}}">
+            <button type="submit">Authorize</button>
+            </form>
+            </body></html>
+            """;
+        Server.Given(Request.Create().WithPath(AuthorizePath).UsingGet())
+            .RespondWith(Response.Create().WithStatusCode(200).WithHeader("Content-Type", "text/html; charset=utf-8").WithBody(html).WithTransformer());
     }
 
     public IReadOnlyList<ILogEntry> Requests(string method, string path) =>

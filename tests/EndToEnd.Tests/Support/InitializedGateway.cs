@@ -107,9 +107,10 @@ internal sealed class InitializedGateway : IAsyncDisposable
 
     /// <summary>
     /// Activates an app over HTTP with the admin key <c>init</c> printed (API.md §4.11 <c>POST P/mcp/apps</c>; 201 on the
-    /// first activation).
+    /// first activation). Users land on <paramref name="redirectBaseUrl"/> (default <see cref="RedirectBaseUrl"/>) after
+    /// a connect.
     /// </summary>
-    public async Task ActivateAsync(string app, string clientId, string clientSecret)
+    public async Task ActivateAsync(string app, string clientId, string clientSecret, string redirectBaseUrl = RedirectBaseUrl)
     {
         using var admin = Client(Platform.AdminKey);
         using var response = await admin.PostAsJsonAsync(Platform.Path("/mcp/apps"), new
@@ -117,7 +118,7 @@ internal sealed class InitializedGateway : IAsyncDisposable
             app,
             client_id = clientId,
             client_secret = clientSecret,
-            redirect_base_url = RedirectBaseUrl,
+            redirect_base_url = redirectBaseUrl,
         }, Ct);
         Assert.True(response.StatusCode == HttpStatusCode.Created, await response.Content.ReadAsStringAsync(Ct));
     }
