@@ -12,7 +12,7 @@ return mode switch
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: Assistiv.Bench reserve-settle [--db sqlite|postgres] [--pg <conn>] [--seconds N] [--workers N] [--budgets N]");
+    Console.Error.WriteLine("usage: Assistiv.Bench reserve-settle [--db sqlite|postgres] [--pg <conn>] [--seconds N] [--workers N] [--budgets N] [--spread-only]");
     Console.Error.WriteLine("       Assistiv.Bench writer-micro [--ops N]");
     return 2;
 }
