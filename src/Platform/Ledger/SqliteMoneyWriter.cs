@@ -14,7 +14,10 @@ namespace Assistiv.Platform.Ledger;
 /// SQLite write serializes on the database lock anyway; funnelling reserve, settle and the other money operations
 /// through one connection removes lock waits between them and lets one <c>BEGIN IMMEDIATE</c> transaction commit up to
 /// <see cref="MaxBatch"/> operations, each in its own savepoint so that a refused or failing operation leaves no trace.
-/// Results are published only after the commit. <see cref="StopAsync"/> drains the queue.
+/// Results are published only after the commit. After a large batch it yields once before draining the next, so that
+/// the callers it just answered can queue their next operation; between two batches it finishes the WAL checkpoint
+/// <see cref="SqliteCheckpointer"/> asks for, so that the WAL rewinds (docs/decisions/0084-wal-rewind-by-the-writer.md).
+/// <see cref="StopAsync"/> drains the queue.
 /// </summary>
 internal sealed partial class SqliteMoneyWriter : IMoneyExecutor, IHostedService, IAsyncDisposable
 {
