@@ -86,7 +86,7 @@ public static class PlatformServiceCollectionExtensions
             services.AddHostedService<LastUsedWriter>();
             if (storage.IsSqlite)
             {
-                services.TryAddSingleton<SqliteWalRewind>();
+                // SqliteWalRewind, shared with the money writer, is registered by AddMoney below.
                 services.TryAddSingleton(sp => new SqliteCheckpointer(storage, sp.GetRequiredService<SqliteWalRewind>(),
                     sp.GetRequiredService<ILogger<SqliteCheckpointer>>()));
                 services.AddHostedService(sp => sp.GetRequiredService<SqliteCheckpointer>());

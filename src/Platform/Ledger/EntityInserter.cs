@@ -17,7 +17,7 @@ namespace Assistiv.Platform.Ledger;
 /// </summary>
 internal sealed class EntityInserter
 {
-    private readonly (IProperty Property, RelationalTypeMapping Mapping, string Name, string Column)[] _columns;
+    private readonly (IProperty Property, IClrPropertyGetter Getter, RelationalTypeMapping Mapping, string Name, string Column)[] _columns;
     private readonly string _table;
     private readonly ConcurrentDictionary<ulong, string> _sqlByPresentColumns = new();
 
@@ -31,7 +31,7 @@ internal sealed class EntityInserter
             throw new InvalidOperationException($"{entityType.DisplayName()} has more than 64 columns.");
         }
 
-        _columns = new (IProperty, RelationalTypeMapping, string, string)[properties.Length];
+        _columns = new (IProperty, IClrPropertyGetter, RelationalTypeMapping, string, string)[properties.Length];
         for (var i = 0; i < properties.Length; i++)
         {
             var p = properties[i];
@@ -40,7 +40,7 @@ internal sealed class EntityInserter
                 throw new InvalidOperationException($"{entityType.DisplayName()}.{p.Name} has a default value: an omitted null would not be NULL.");
             }
 
-            _columns[i] = (p, p.GetRelationalTypeMapping(), "@c" + i.ToString(System.Globalization.CultureInfo.InvariantCulture), p.GetColumnName(store)!);
+            _columns[i] = (p, p.GetGetter(), p.GetRelationalTypeMapping(), "@c" + i.ToString(System.Globalization.CultureInfo.InvariantCulture), p.GetColumnName(store)!);
         }
     }
 
@@ -56,7 +56,7 @@ internal sealed class EntityInserter
         ulong present = 0;
         for (var i = 0; i < _columns.Length; i++)
         {
-            values[i] = _columns[i].Property.GetGetter().GetClrValueUsingContainingEntity(entity);
+            values[i] = _columns[i].Getter.GetClrValueUsingContainingEntity(entity);
             if (values[i] is not null)
             {
                 present |= 1UL << i;
@@ -68,7 +68,7 @@ internal sealed class EntityInserter
         {
             if (values[i] is { } value)
             {
-                var (property, mapping, name, _) = _columns[i];
+                var (property, _, mapping, name, _) = _columns[i];
                 command.Parameters.Add(mapping.CreateParameter(command, name, value, property.IsNullable));
             }
         }

@@ -11,11 +11,10 @@ namespace Assistiv.Platform.Storage;
 internal sealed class SqliteWalRewind
 {
     private int _requested;
+    private long _passes;
 
     /// <summary>Number of rewind passes the writer ran (diagnostics and tests).</summary>
     public long Passes => Interlocked.Read(ref _passes);
-
-    private long _passes;
 
     /// <summary>Asks the writer for a pass after its current batch (idempotent until taken).</summary>
     public void Request() => Volatile.Write(ref _requested, 1);
