@@ -79,6 +79,7 @@ public static class ConnectorsHostBuilderExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IConnector, GitHubConnector>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IConnector, MockConnector>());
         services.TryAddSingleton(sp => new ConnectorRegistry(sp.GetServices<IConnector>(), sp.GetRequiredService<ConnectorCatalogue>()));
+        services.TryAddSingleton<PendingSettlements>();
         services.TryAddSingleton(sp => new ToolBroker(
             sp.GetRequiredService<ConnectorCatalogue>(),
             sp.GetRequiredService<ConnectorRegistry>(),
@@ -88,7 +89,8 @@ public static class ConnectorsHostBuilderExtensions
             sp.GetRequiredService<IToolCallMeter>(),
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ToolCallMetrics>(),
-            sp.GetRequiredService<ILogger<ToolBroker>>()));
+            sp.GetRequiredService<ILogger<ToolBroker>>(),
+            sp.GetRequiredService<PendingSettlements>()));
 
         services.AddHostedService<ConnectorCatalogueStartupCheck>();
         return builder;

@@ -144,6 +144,48 @@ internal sealed class ChildProcess : IAsyncDisposable
         return TimeSpan.FromSeconds(ticks / (double)ClockTicksPerSecond);
     }
 
+    /// <summary>
+    /// CPU ticks so far of each thread of the runtime's tiered-compilation worker (named ".NET Tiered Com…"; it compiles
+    /// hot methods again at tier 1, and exits when idle, so a later one has another id), from /proc/PID/task/*/stat.
+    /// </summary>
+    public Dictionary<int, long> TieringTicks()
+    {
+        var ticks = new Dictionary<int, long>();
+        foreach (var task in Directory.EnumerateDirectories($"/proc/{Pid}/task"))
+        {
+            try
+            {
+                if (!File.ReadAllText(Path.Combine(task, "comm")).StartsWith(".NET Tiered Com", StringComparison.Ordinal))
+                {
+                    continue;
+                }
+
+                var stat = File.ReadAllText(Path.Combine(task, "stat"));
+                var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+                ticks[int.Parse(Path.GetFileName(task), CultureInfo.InvariantCulture)] =
+                    long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture);
+            }
+            catch (IOException)
+            {
+                // The thread ended between the listing and the read.
+            }
+        }
+
+        return ticks;
+    }
+
+    /// <summary>CPU the tiered-compilation threads used since <paramref name="before"/> (threads that ended meanwhile count for nothing).</summary>
+    public TimeSpan TieringCpuSince(Dictionary<int, long> before)
+    {
+        long delta = 0;
+        foreach (var (tid, now) in TieringTicks())
+        {
+            delta += now - before.GetValueOrDefault(tid);
+        }
+
+        return TimeSpan.FromSeconds(delta / (double)ClockTicksPerSecond);
+    }
+
     /// <summary>USER_HZ; 100 on every Linux build that matters here.</summary>
     internal const int ClockTicksPerSecond = 100;
 

@@ -18,8 +18,14 @@ internal sealed class LoadOptions
     /// <summary>Raise the run's processes to nice -20 (root only).</summary>
     public bool RaisePriority { get; private set; } = true;
 
-    /// <summary>Before the measured rows: every scenario at concurrency 8 this long, so the JIT's tier-1 code is in place.</summary>
+    /// <summary>Before the measured rows: every scenario at concurrency 8 at least this long.</summary>
     public TimeSpan Prime { get; private set; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>
+    /// Priming goes on in 10 s rounds of every scenario until the gateways' tiered-compilation threads were nearly idle
+    /// during a round (under 2 % of a CPU), so the measured rows run the JIT's final code; at most this long in all.
+    /// </summary>
+    public TimeSpan PrimeMax { get; private set; } = TimeSpan.FromSeconds(600);
 
     public string? Out { get; private set; }
 
@@ -54,6 +60,9 @@ internal sealed class LoadOptions
                     break;
                 case "--prime":
                     options.Prime = TimeSpan.FromSeconds(double.Parse(Next(), CultureInfo.InvariantCulture));
+                    break;
+                case "--prime-max":
+                    options.PrimeMax = TimeSpan.FromSeconds(double.Parse(Next(), CultureInfo.InvariantCulture));
                     break;
                 case "--no-pin":
                     options.Pin = false;

@@ -10,7 +10,8 @@ namespace Assistiv.Connectors.GitHub;
 
 /// <summary>
 /// The 14 GitHub tools of API.md §8.3 on Octokit 14. Each call builds its own <see cref="Connection"/> with the user's
-/// bearer token (never kept in a shared client) over a pooled handler from <see cref="IHttpMessageHandlerFactory"/>. The
+/// bearer token (never kept in a shared client) over a pooled handler from <see cref="IHttpMessageHandlerFactory"/>,
+/// through <see cref="GitHubHttpClient"/> (Octokit's adapter without its per-request timer: the call's token bounds it). The
 /// base address is the activation's <c>enterprise_base_url</c> + <c>/api/v3/</c> when set (an API-supplied host, so its
 /// handler runs the outbound target guard, API.md §1.8), else the catalogue's API base URL. Octokit follows redirects
 /// itself and drops <c>Authorization</c> on a host change. Lists pass <c>per_page</c>/<c>page</c> through and read
@@ -87,7 +88,7 @@ internal sealed class GitHubConnector : IConnector
         }
 
         var clientName = endpoints.FromActivationSettings ? GuardedHttpClientName : HttpClientName;
-        using var http = new HttpClientAdapter(() => _handlers.CreateHandler(clientName));
+        using var http = GitHubHttpClient.Create(() => _handlers.CreateHandler(clientName), cancellationToken);
         var connection = new Connection(
             s_product,
             baseAddress,
@@ -549,16 +550,16 @@ internal sealed class GitHubConnector : IConnector
         public async Task<string?> GetTextAsync(string endpoint, string accepts) =>
             (await connection.Get<string>(Relative(endpoint), s_noQuery, accepts, cancellationToken)).Body;
 
-        // Octokit's raw overloads take no token; WaitAsync bounds them, and disposing the adapter cancels the request.
+        // Octokit's raw and PATCH overloads take no token: the adapter (GitHubHttpClient) sends them with the call's.
         public async Task<byte[]?> GetRawAsync(string endpoint, Dictionary<string, string> query) =>
-            (await connection.GetRaw(Relative(endpoint), query).WaitAsync(cancellationToken)).Body;
+            (await connection.GetRaw(Relative(endpoint), query)).Body;
 
         public async Task<JsonElement> PostAsync(string endpoint, JsonObject body) =>
             (await connection.Post<JsonElement>(Relative(endpoint), Content(body), accepts: null, contentType: "application/json",
                 parameters: null, cancellationToken: cancellationToken)).Body;
 
         public async Task<JsonElement> PatchAsync(string endpoint, JsonObject body) =>
-            (await connection.Patch<JsonElement>(Relative(endpoint), Content(body)).WaitAsync(cancellationToken)).Body;
+            (await connection.Patch<JsonElement>(Relative(endpoint), Content(body))).Body;
 
         private static Uri Relative(string endpoint) => new(endpoint, UriKind.Relative);
 

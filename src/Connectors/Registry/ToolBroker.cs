@@ -12,7 +12,8 @@ namespace Assistiv.Connectors.Registry;
 /// validate the arguments against the catalogue schema (<c>[invalid_arguments]</c>, not charged) → connection check
 /// (<see cref="ToolCallOutcome.ConnectRequired"/> with a connect link) → money admission (<c>[budget_*]</c>,
 /// <c>[wallet_insufficient]</c>) → execute within 30 s (one refresh-and-retry on 401; short 429s waited out) → map the
-/// upstream result (<c>[upstream_*]</c>) → settle and write the <c>mcp_tool</c> log row in one transaction. Results
+/// upstream result (<c>[upstream_*]</c>) → settle and write the <c>mcp_tool</c> log row in one transaction, started
+/// before the outcome is returned and finished after it (<see cref="PendingSettlements"/>, decision 0085). Results
 /// never carry a token, header, stack trace or raw body. Thread-safe; registered as a singleton by <c>AddConnectors</c>.
 /// </summary>
 public sealed partial class ToolBroker
@@ -36,6 +37,7 @@ public sealed partial class ToolBroker
     private readonly TimeProvider _time;
     private readonly ToolCallMetrics _metrics;
     private readonly ILogger<ToolBroker> _logger;
+    private readonly PendingSettlements _settlements;
 
     internal ToolBroker(
         ConnectorCatalogue catalogue,
@@ -46,7 +48,8 @@ public sealed partial class ToolBroker
         IToolCallMeter meter,
         TimeProvider time,
         ToolCallMetrics metrics,
-        ILogger<ToolBroker> logger)
+        ILogger<ToolBroker> logger,
+        PendingSettlements settlements)
     {
         _catalogue = catalogue;
         _connectors = connectors;
@@ -57,6 +60,7 @@ public sealed partial class ToolBroker
         _time = time;
         _metrics = metrics;
         _logger = logger;
+        _settlements = settlements;
     }
 
     /// <summary>The catalogue the broker serves (the same instance <c>AddConnectors</c> registers).</summary>
@@ -102,25 +106,25 @@ public sealed partial class ToolBroker
             var problem = ArgumentValidator.Validate(tool, args) ?? connector.CheckArguments(tool, args);
             if (problem is not null)
             {
-                return await FinishAsync(meterRequest, null, started, Error("invalid_arguments", problem));
+                return Finish(meterRequest, null, started, Error("invalid_arguments", problem));
             }
 
             var token = await _tokens.GetAccessTokenAsync(connection, cancellationToken);
             switch (token.Status)
             {
                 case AccessTokenStatus.NotConnected:
-                    return await FinishAsync(meterRequest, null, started, await ConnectRequiredAsync(tool, connection, "not_connected", context, cancellationToken));
+                    return Finish(meterRequest, null, started, await ConnectRequiredAsync(tool, connection, "not_connected", context, cancellationToken));
                 case AccessTokenStatus.NeedsReauth:
-                    return await FinishAsync(meterRequest, null, started, await ConnectRequiredAsync(tool, connection, "needs_reauth", context, cancellationToken));
+                    return Finish(meterRequest, null, started, await ConnectRequiredAsync(tool, connection, "needs_reauth", context, cancellationToken));
                 case AccessTokenStatus.Unavailable or not AccessTokenStatus.Ok:
-                    return await FinishAsync(meterRequest, null, started,
+                    return Finish(meterRequest, null, started,
                         Error("upstream_unavailable", $"Could not refresh the {tool.AppDescriptor.Name} access token right now; try again later."));
             }
 
             admission = await _meter.AdmitAsync(meterRequest, cancellationToken);
             if (admission.Status != ToolAdmissionStatus.Admitted)
             {
-                return await FinishAsync(meterRequest, admission, started, Rejected(admission.Status));
+                return Finish(meterRequest, admission, started, Rejected(admission.Status));
             }
 
             var execution = await ExecuteAsync(tool, connector, args, connection, token, activation, cancellationToken);
@@ -131,18 +135,18 @@ public sealed partial class ToolBroker
                 { TimedOut: true } => Error("upstream_timeout", $"{tool.AppDescriptor.Name} did not answer within {CallTimeout.TotalSeconds:0} seconds."),
                 _ => MapFailure(tool.AppDescriptor, execution.Result!.Failure!, token.AccessToken),
             };
-            return await FinishAsync(meterRequest, admission, started, outcome);
+            return Finish(meterRequest, admission, started, outcome);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-            await CompleteAsync(meterRequest, admission, new ToolCallCompletion(false, "cancelled", "cancelled", "The client cancelled the call.", ElapsedMs(started)));
+            Complete(meterRequest, admission, new ToolCallCompletion(false, "cancelled", "cancelled", "The client cancelled the call.", ElapsedMs(started)));
             _metrics.Record(tool.App, success: false, "cancelled");
             throw;
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             LogUnexpectedFailure(_logger, tool.Name, context.RequestId, ex.GetType().Name);
-            await CompleteAsync(meterRequest, admission, new ToolCallCompletion(false, "error", "internal_error", "The gateway failed while running the tool.", ElapsedMs(started)));
+            Complete(meterRequest, admission, new ToolCallCompletion(false, "error", "internal_error", "The gateway failed while running the tool.", ElapsedMs(started)));
             _metrics.Record(tool.App, success: false, "internal_error");
             throw;
         }
@@ -289,7 +293,7 @@ public sealed partial class ToolBroker
 
     private static ToolCallOutcome.Completed Error(string code, string cause) => new($"[{code}] {cause}", null, IsError: true, ErrorCode: code);
 
-    private async ValueTask<ToolCallOutcome> FinishAsync(ToolMeterRequest request, ToolAdmission? admission, long started, ToolCallOutcome outcome)
+    private ToolCallOutcome Finish(ToolMeterRequest request, ToolAdmission? admission, long started, ToolCallOutcome outcome)
     {
         var completion = outcome switch
         {
@@ -303,13 +307,25 @@ public sealed partial class ToolBroker
                 r.Code == "not_connected" ? "The app is not connected for this user." : "The app's grant expired or was revoked.", ElapsedMs(started)),
             _ => new ToolCallCompletion(false, "error", "internal_error", null, ElapsedMs(started)),
         };
-        await CompleteAsync(request, admission, completion);
+        Complete(request, admission, completion);
         _metrics.Record(request.App, completion.Success, completion.ErrorCode);
-        LogToolCallFinished(_logger, request.Tool, request.RequestId, completion.Status, completion.ErrorCode, completion.LatencyMs);
+        if (completion.Success)
+        {
+            LogToolCallSucceeded(_logger, request.Tool, request.RequestId, completion.LatencyMs);
+        }
+        else
+        {
+            LogToolCallFinished(_logger, request.Tool, request.RequestId, completion.Status, completion.ErrorCode, completion.LatencyMs);
+        }
         return outcome;
     }
 
-    private async ValueTask CompleteAsync(ToolMeterRequest request, ToolAdmission? admission, ToolCallCompletion completion)
+    // The settlement runs after the answer (decision 0085): started here, so that its money operation is queued before the
+    // answer is written, and tracked until it finishes (reads of logs and balances, and shutdown, wait for it).
+    private void Complete(ToolMeterRequest request, ToolAdmission? admission, ToolCallCompletion completion) =>
+        _settlements.Track(CompleteAsync(request, admission, completion));
+
+    private async Task CompleteAsync(ToolMeterRequest request, ToolAdmission? admission, ToolCallCompletion completion)
     {
         // The settle runs on its own bounded token, never the request's (STYLE.md §0.7).
         using var bounded = new CancellationTokenSource(SettleTimeout, _time);
@@ -338,6 +354,10 @@ public sealed partial class ToolBroker
 
         public static Execution Timeout { get; } = new(null, TimedOut: true);
     }
+
+    // Successes at Debug: the request line and the usage-log row already record them (decision 0086).
+    [LoggerMessage(EventId = 3207, Level = LogLevel.Debug, Message = "Tool call {Tool} ({RequestId}) ended success in {LatencyMs} ms.")]
+    private static partial void LogToolCallSucceeded(ILogger logger, string tool, string requestId, long latencyMs);
 
     [LoggerMessage(EventId = 3201, Level = LogLevel.Information, Message = "Tool call {Tool} ({RequestId}) ended {Status} {ErrorCode} in {LatencyMs} ms.")]
     private static partial void LogToolCallFinished(ILogger logger, string tool, string requestId, string status, string? errorCode, long latencyMs);

@@ -19,15 +19,15 @@ namespace Assistiv.McpServer.Hosting;
 internal static class GatewayHostExtensions
 {
     /// <summary>
-    /// Logging levels that apply when no configuration source names them (decision 0076). Without them the host logs every
-    /// SQL statement, routing step and MCP SDK handler call at Information: about 30 console lines per <c>tools/call</c>,
-    /// measured at roughly 0.9 ms of CPU per call in bench/README.md. Request start/finish lines stay (decision 0047).
+    /// Logging levels that apply when no configuration source names them (decisions 0076, 0086). Without them the host logs
+    /// every SQL statement, routing step and MCP SDK handler call at Information: about 30 console lines per
+    /// <c>tools/call</c>, measured at roughly 0.9 ms of CPU per call in bench/README.md. ASP.NET's two request lines per
+    /// request are off too: the gateway writes one of its own (<see cref="Observability.HttpMetricsMiddleware"/>).
     /// </summary>
     internal static readonly IReadOnlyDictionary<string, string?> LoggingDefaults = new Dictionary<string, string?>(StringComparer.Ordinal)
     {
         ["Logging:LogLevel:Default"] = "Information",
         ["Logging:LogLevel:Microsoft.AspNetCore"] = "Warning",
-        ["Logging:LogLevel:Microsoft.AspNetCore.Hosting.Diagnostics"] = "Information",
         ["Logging:LogLevel:Microsoft.EntityFrameworkCore"] = "Warning",
         ["Logging:LogLevel:ModelContextProtocol"] = "Warning",
     };
@@ -95,6 +95,7 @@ internal static class GatewayHostExtensions
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseMiddleware<BodySizeLimitMiddleware>();
+        app.UseMiddleware<SettledReadsMiddleware>();
         // API.md §2.6: idempotency after the key, scope and body-size checks, before the handler parses JSON.
         app.UseMiddleware<IdempotencyMiddleware>();
         app.UseMcpGatewayRules();

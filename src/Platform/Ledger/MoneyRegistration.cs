@@ -51,6 +51,10 @@ public static class MoneyRegistration
             sp.GetRequiredService<IMoneyExecutor>(), sp.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton(sp => new WalletService(sp.GetRequiredService<IDbContextFactory<PlatformDbContext>>(),
             sp.GetRequiredService<IMoneyExecutor>()));
+        // Registered after the money writer, so it stops first: pending tool-call settlements finish before the writer
+        // drains (decision 0085).
+        services.TryAddSingleton<PendingSettlements>();
+        services.AddHostedService(sp => sp.GetRequiredService<PendingSettlements>());
         services.TryAddSingleton<IToolCallMeter>(sp => new MeteredToolCallMeter(sp.GetRequiredService<IMoneyExecutor>(),
             sp.GetRequiredService<HoldService>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<IOptions<MoneyOptions>>()));
 

@@ -206,6 +206,28 @@ public sealed class ToolBrokerTests
     }
 
     [Fact]
+    public async Task CallAsync_Answers_BeforeTheSettlementFinishes()
+    {
+        await using var h = await BrokerHarness.CreateAsync(Ct);
+        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        h.Meter.CompletionGate = gate;
+
+        // The broker itself, not the harness's CallAsync (that one waits for the settlement).
+        var outcome = await h.Broker.CallAsync(h.Context(), "mock_echo", JsonDocument.Parse("""{"text":"x"}""").RootElement, Ct);
+
+        Assert.False(Assert.IsType<ToolCallOutcome.Completed>(outcome).IsError);
+        Assert.Empty(h.Meter.Completions);
+        Assert.Equal(1, h.Settlements.Count);
+        var settled = h.Settlements.WhenSettledAsync(Ct);
+        Assert.False(settled.IsCompleted);
+
+        gate.SetResult();
+        await settled;
+        Assert.Equal("success", h.Meter.Single().Status);
+        Assert.Equal(0, h.Settlements.Count);
+    }
+
+    [Fact]
     public async Task CallAsync_LogsNoToken_AndNoLink()
     {
         await using var h = await BrokerHarness.CreateAsync(Ct);

@@ -43,6 +43,8 @@ public sealed class BrokerHarness : IAsyncDisposable
 
     public ToolBroker Broker => Services.GetRequiredService<ToolBroker>();
 
+    public PendingSettlements Settlements => Services.GetRequiredService<PendingSettlements>();
+
     public ConnectorCatalogue Catalogue => Services.GetRequiredService<ConnectorCatalogue>();
 
     public FakeLogCollector Logs => Services.GetFakeLogCollector();
@@ -109,7 +111,11 @@ public sealed class BrokerHarness : IAsyncDisposable
         string? elicitationId = null)
     {
         JsonElement? args = arguments is null ? null : JsonDocument.Parse(arguments).RootElement.Clone();
-        return await Broker.CallAsync(Context(policies, appFilter, elicitationId), tool, args, cancellationToken);
+        var outcome = await Broker.CallAsync(Context(policies, appFilter, elicitationId), tool, args, cancellationToken);
+
+        // The settlement finishes after the answer (decision 0085); the tests read it as a client reads its logs: after it.
+        await Settlements.WhenSettledAsync(cancellationToken);
+        return outcome;
     }
 
     public string AllLogText()

@@ -20,10 +20,17 @@ public sealed class RecordingMeter : IToolCallMeter
         return ValueTask.FromResult(new ToolAdmission(AdmitStatus, AdmitStatus == ToolAdmissionStatus.Admitted, null));
     }
 
-    public ValueTask CompleteAsync(ToolMeterRequest request, ToolAdmission? admission, ToolCallCompletion completion, CancellationToken cancellationToken)
+    /// <summary>When set, completions wait for it before they are recorded (a settlement still running).</summary>
+    public TaskCompletionSource? CompletionGate { get; set; }
+
+    public async ValueTask CompleteAsync(ToolMeterRequest request, ToolAdmission? admission, ToolCallCompletion completion, CancellationToken cancellationToken)
     {
+        if (CompletionGate is { } gate)
+        {
+            await gate.Task.WaitAsync(cancellationToken);
+        }
+
         Completions.Enqueue((request, admission, completion));
-        return ValueTask.CompletedTask;
     }
 
     public ToolCallCompletion Single()

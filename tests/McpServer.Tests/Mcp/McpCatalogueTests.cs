@@ -213,6 +213,8 @@ public sealed class McpCatalogueTests(CatalogueMcpHostFixture host) : IClassFixt
 
     private async Task<List<Assistiv.Platform.UsageLogs.UsageLogRecord>> LogRowsAsync(Guid platformId)
     {
+        // The settlement finishes after the answer (decision 0085): read after it, as the gateway's own reads do.
+        await host.Factory.Services.GetRequiredService<Assistiv.Platform.Metering.PendingSettlements>().WhenSettledAsync(TestContext.Current.CancellationToken);
         var dbFactory = host.Factory.Services.GetRequiredService<IDbContextFactory<PlatformDbContext>>();
         await using var db = await dbFactory.CreateDbContextAsync(TestContext.Current.CancellationToken);
         return await db.UsageLogs.AsNoTracking().Where(r => r.PlatformId == platformId).ToListAsync(TestContext.Current.CancellationToken);

@@ -1,6 +1,7 @@
 using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Assistiv.Platform.Metering;
 using Assistiv.Platform.Storage;
 using Assistiv.Tests.Common;
 using Assistiv.Tests.Common.Host;
@@ -55,8 +56,10 @@ public abstract class MoneyFixture : IAsyncLifetime
         }
     }
 
+    /// <summary>Reads the database directly, after the tool-call settlements still running (decision 0085).</summary>
     internal async Task<T> QueryAsync<T>(Func<PlatformDbContext, Task<T>> query)
     {
+        await Factory.Services.GetRequiredService<PendingSettlements>().WhenSettledAsync(TestContext.Current.CancellationToken);
         var factory = Factory.Services.GetRequiredService<IDbContextFactory<PlatformDbContext>>();
         await using var db = await factory.CreateDbContextAsync(TestContext.Current.CancellationToken);
         return await query(db);
