@@ -21,7 +21,7 @@ static int Usage()
     Console.WriteLine("""
         Assistiv MCP overhead benchmarks (bench/README.md)
 
-          load  [--duration S] [--warmup S] [--prime S] [--concurrency 1,8,32] [--only a,b,c,d] [--no-wiremock]
+          load  [--duration S] [--warmup S] [--prime S] [--prime-max S] [--concurrency 1,8,32] [--only a,b,c,d] [--no-wiremock]
                 [--no-pin] [--no-nice] [--out FILE]
                 [--gateway-env KEY=VALUE]...
                 Closed-loop load: direct upstream GET /user, gateway tools/call github_get_me, the bare SDK floor,
