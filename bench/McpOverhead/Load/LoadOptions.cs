@@ -23,7 +23,7 @@ internal sealed class LoadOptions
 
     /// <summary>
     /// Priming goes on in 10 s rounds of every scenario until the gateways' tiered-compilation threads were nearly idle
-    /// during a round (under 2 % of a CPU), so the measured rows run the JIT's final code; at most this long in all.
+    /// during a round (under 2 % of a CPU), so the measured rows run the JIT's final code; these rounds stop after this long.
     /// </summary>
     public TimeSpan PrimeMax { get; private set; } = TimeSpan.FromSeconds(600);
 
