@@ -29,7 +29,12 @@ internal static class GatewayHostExtensions
         ["Logging:LogLevel:Default"] = "Information",
         ["Logging:LogLevel:Microsoft.AspNetCore"] = "Warning",
         ["Logging:LogLevel:Microsoft.EntityFrameworkCore"] = "Warning",
-        ["Logging:LogLevel:ModelContextProtocol"] = "Warning",
+        // The SDK's handler-failure lines quote client input verbatim (a tools/call name with line breaks or a key in it):
+        // the gateway logs its own tool failures, so the SDK logs only what is critical (decision 0086).
+        ["Logging:LogLevel:ModelContextProtocol"] = "Critical",
+        // ASP.NET's authentication base class logs "not authenticated / challenged / forbidden" at Information for every
+        // refused key; the request line already says 401 or 403.
+        ["Logging:LogLevel:Assistiv.McpServer.Auth.ApiKeyAuthenticationHandler"] = "Warning",
     };
 
     public static WebApplicationBuilder AddGatewayHost(this WebApplicationBuilder builder)
