@@ -40,9 +40,15 @@ internal static class GatewayCli
 
     public static async Task<int> RunHostAsync(WebApplication app)
     {
+        var lifetime = app.Services.GetRequiredService<IHostApplicationLifetime>();
         try
         {
             await app.RunAsync();
+            return Ok;
+        }
+        catch (OperationCanceledException) when (lifetime.ApplicationStopping.IsCancellationRequested)
+        {
+            // SIGTERM or Ctrl+C while starting (migrations, key ring): the start-up was cancelled, which is a clean stop.
             return Ok;
         }
         catch (Exception ex) when (ex is InvalidOperationException or Microsoft.Extensions.Options.OptionsValidationException or IOException)
