@@ -29,7 +29,8 @@ static int Usage()
           micro [BenchmarkDotNet arguments, e.g. --filter *Visibility*]
                 In-process micro-benchmarks of the MCP hot path (ShortRun, [MemoryDiagnoser]).
           micro-steps [N]
-                Stopwatch breakdown of the SQLite metering write, step by step (N iterations, default 3000).
+                Stopwatch timing of the SQLite money path of one paid tool call: the hold (admission) and the settlement,
+                next to an empty BEGIN IMMEDIATE + COMMIT (N iterations, default 3000).
         """);
     return 0;
 }

@@ -20,7 +20,7 @@ internal static class FloorServer
 
     public static async Task<int> RunAsync(ServerArgs args)
     {
-        var builder = WebApplication.CreateSlimBuilder();
+        var builder = ServerArgs.SlimBuilder();
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         builder.WebHost.UseUrls(args.Url);
         builder.Services.AddMcpServer(o => o.ServerInfo = new Implementation { Name = "bench-floor", Version = "1.0.0" })

@@ -9,7 +9,7 @@ internal static class UpstreamServer
 {
     public static async Task<int> RunAsync(ServerArgs args)
     {
-        var builder = WebApplication.CreateSlimBuilder();
+        var builder = ServerArgs.SlimBuilder();
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         builder.WebHost.UseUrls(args.Url);
         var app = builder.Build();
