@@ -19,6 +19,12 @@ namespace Assistiv.Platform.Metering;
 /// </summary>
 public sealed class MeteredToolCallMeter : IToolCallMeter
 {
+    // Scalar subqueries: one row always, NULL where a row is missing. One active budget per end user (unique index).
+    private const string AdmissionStateSql =
+        "SELECT (SELECT is_suspended FROM budgets WHERE end_user_id = @eu AND platform_id = @p AND is_active), "
+        + "(SELECT markup_percentage FROM platforms WHERE id = @p), "
+        + "(SELECT settled_free + claimed_free FROM mcp_free_tier WHERE platform_id = @p AND month = @m)";
+
     private readonly IMoneyExecutor _money;
     private readonly HoldService _holds;
     private readonly TimeProvider _time;
@@ -38,25 +44,39 @@ public sealed class MeteredToolCallMeter : IToolCallMeter
         ArgumentNullException.ThrowIfNull(request);
         return _money.RunAsync(async (tx, ct) =>
         {
-            var suspended = tx.Command("SELECT is_suspended FROM budgets WHERE end_user_id = @eu AND platform_id = @p AND is_active");
-            tx.Add(suspended, "@eu", request.EndUserId).Add(suspended, "@p", request.PlatformId);
-            if (await tx.ScalarAsync(suspended, ct) is { } flag && Convert.ToBoolean(flag, CultureInfo.InvariantCulture))
+            // One read for what admission decides on: the active budget's suspension (null: no active budget), the
+            // platform's markup and the month's free calls so far (null: none yet).
+            var month = MonthOf(tx.Now);
+            var state = tx.Command(AdmissionStateSql);
+            tx.Add(state, "@eu", request.EndUserId).Add(state, "@p", request.PlatformId).Add(state, "@m", month);
+            bool? suspended;
+            object? markupValue;
+            long? usedFree;
+            await using (var r = await tx.ReadAsync(state, ct))
+            {
+                await r.ReadAsync(ct);
+                suspended = r.IsDBNull(0) ? null : Convert.ToBoolean(r.GetValue(0), CultureInfo.InvariantCulture);
+                markupValue = r.IsDBNull(1) ? null : r.GetValue(1);
+                usedFree = r.IsDBNull(2) ? null : Convert.ToInt64(r.GetValue(2), CultureInfo.InvariantCulture);
+            }
+
+            if (suspended == true)
             {
                 return new ToolAdmission(ToolAdmissionStatus.BudgetSuspended, FreeSlot: false, HoldId: null);
             }
 
-            var month = MonthOf(tx.Now);
-            if (_options.FreeCallsPerMonth > 0 && await ClaimFreeSlotAsync(tx, request.PlatformId, month, ct))
+            // A month whose free calls are all settled or claimed skips the claim. On PostgreSQL a claim returned by a failed
+            // call after this read is missed, as if this call had been admitted just before it.
+            if (_options.FreeCallsPerMonth > 0 && (usedFree is null || usedFree < _options.FreeCallsPerMonth)
+                && await ClaimFreeSlotAsync(tx, request.PlatformId, month, ct))
             {
                 return new ToolAdmission(ToolAdmissionStatus.Admitted, FreeSlot: true, HoldId: null) { FreeTierMonth = month };
             }
 
-            var markupCommand = tx.Command("SELECT markup_percentage FROM platforms WHERE id = @p");
-            tx.Add(markupCommand, "@p", request.PlatformId);
-            var markup = await tx.ScalarAsync(markupCommand, ct) switch
+            var markup = markupValue switch
             {
                 decimal d => d,
-                string s => decimal.Parse(s, NumberStyles.Number, CultureInfo.InvariantCulture),
+                string text => decimal.Parse(text, NumberStyles.Number, CultureInfo.InvariantCulture),
                 { } other => Convert.ToDecimal(other, CultureInfo.InvariantCulture),
                 null => 0m,
             };
@@ -66,7 +86,7 @@ public sealed class MeteredToolCallMeter : IToolCallMeter
             {
                 McpApp = request.App,
                 McpTool = request.Tool,
-            }, ct);
+            }, ct, noActiveBudget: suspended is null);
             return hold.Status switch
             {
                 HoldStatus.Reserved => new ToolAdmission(ToolAdmissionStatus.Admitted, FreeSlot: false, HoldId: hold.HoldId),
