@@ -49,8 +49,9 @@ internal static class LoadRun
             .ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture));
         Directory.CreateDirectory(work);
         var serverCpu = pinned ? ServerCpu : null;
+        var loadAtStart = LoadAverage();
         Log($"work folder {work}; {(pinned ? $"load generator on CPU {ClientCpu}, servers on CPU {ServerCpu} (taskset)" : "not pinned")}; " +
-            $"{(Priority.Nice is { } n ? $"nice {n}" : "default priority")}; load average {LoadAverage()}");
+            $"{(Priority.Nice is { } n ? $"nice {n}" : "default priority")}; load average {loadAtStart}");
 
         var self = typeof(LoadRun).Assembly.Location;
         var token = ServerArgs.DefaultToken;
@@ -123,7 +124,7 @@ internal static class LoadRun
                 }
             }
 
-            var report = LoadReport.Write(results, options, pinned, cores, work, $"{loadBefore} before, {LoadAverage()} after", primed);
+            var report = LoadReport.Write(results, options, pinned, cores, work, $"{loadAtStart} at the start, {loadBefore} after the priming (the harness's own load), {LoadAverage()} at the end", primed);
             Console.WriteLine();
             Console.WriteLine(report);
             var outPath = options.Out ?? Path.Combine(work, "report.md");

@@ -2,7 +2,7 @@ namespace Assistiv.Platform.Ledger;
 
 /// <summary>
 /// Runs money operations, each as one atomic unit (STYLE.md §5). SQLite: one in-process writer commits batches of
-/// operations in one <c>BEGIN IMMEDIATE</c> transaction, each operation in its own savepoint
+/// operations in one <c>BEGIN IMMEDIATE</c> transaction, each operation of a larger batch in its own savepoint
 /// (docs/decisions/0050-money-writer.md). PostgreSQL: one READ COMMITTED transaction per operation, retried on
 /// serialization failure or deadlock.
 /// </summary>

@@ -5,13 +5,14 @@ using Npgsql;
 namespace Assistiv.Platform.Ledger;
 
 /// <summary>
-/// One unit of work of the money layer: the statements of one operation, committed together (STYLE.md §5). On SQLite
-/// it is a savepoint inside the writer's <c>BEGIN IMMEDIATE</c> batch transaction; on PostgreSQL one READ COMMITTED
-/// transaction of its own. The same SQL runs on both: this type hides only parameter and column encodings (SQLite
-/// keeps Guids as lowercase text and timestamps as Unix ms) and <c>FOR UPDATE</c>, which SQLite lacks and does not need
-/// (its writer holds the database lock). On PostgreSQL, writes whose row count nobody reads (<see cref="WriteAsync"/>) are
-/// queued and sent in one batch with the next statement that returns something, and the last ones with <c>COMMIT</c>:
-/// fewer round trips, and the hot rows (budget, wallet) stay locked for less time.
+/// One unit of work of the money layer: the statements of one operation, committed together (STYLE.md §5). On SQLite it
+/// is a savepoint inside the writer's <c>BEGIN IMMEDIATE</c> batch transaction (the transaction itself when the batch
+/// holds this one operation, decision 0088); on PostgreSQL one READ COMMITTED transaction of its own. The same SQL runs
+/// on both: this type hides only parameter and column encodings (SQLite keeps Guids as lowercase text and timestamps as
+/// Unix ms) and <c>FOR UPDATE</c>, which SQLite lacks and does not need (its writer holds the database lock). On
+/// PostgreSQL, writes whose row count nobody reads (<see cref="WriteAsync"/>) are queued and sent in one batch with the
+/// next statement that returns something, and the last ones with <c>COMMIT</c>: fewer round trips, and the hot rows
+/// (budget, wallet) stay locked for less time.
 /// </summary>
 internal sealed class MoneyTx
 {

@@ -13,7 +13,8 @@ namespace Assistiv.Platform.Ledger;
 /// The single in-process writer of the money layer on SQLite (STYLE.md §5; docs/decisions/0050-money-writer.md). Every
 /// SQLite write serializes on the database lock anyway; funnelling reserve, settle and the other money operations
 /// through one connection removes lock waits between them and lets one <c>BEGIN IMMEDIATE</c> transaction commit up to
-/// <see cref="MaxBatch"/> operations, each in its own savepoint so that a refused or failing operation leaves no trace.
+/// <see cref="MaxBatch"/> operations, each in its own savepoint so that a refused or failing operation leaves no trace (a
+/// batch of one needs none: its whole transaction is rolled back instead, decision 0088).
 /// Results are published only after the commit. After a large batch it yields once before draining the next, so that
 /// the callers it just answered can queue their next operation; between two batches it finishes the WAL checkpoint
 /// <see cref="SqliteCheckpointer"/> asks for, so that the WAL rewinds (docs/decisions/0084-wal-rewind-by-the-writer.md).
@@ -159,7 +160,7 @@ internal sealed partial class SqliteMoneyWriter : IMoneyExecutor, IHostedService
         await connection.OpenAsync();
         await using var pragma = connection.CreateCommand();
         // synchronous=NORMAL: the same pairing as the EF connections (StorageRegistration); WAL + NORMAL never corrupts,
-        // a power cut may lose the last commits. temp_store=MEMORY: every operation runs in a savepoint, whose
+        // a power cut may lose the last commits. temp_store=MEMORY: the operations of a batch run in savepoints, whose
         // sub-journal would otherwise be a temp file written page by page (measured: most of the writer's time).
         // wal_autocheckpoint=0: checkpoints run in the background (SqliteCheckpointer, decision 0079), not in a commit.
         pragma.CommandText = "PRAGMA synchronous=NORMAL; PRAGMA temp_store=MEMORY; PRAGMA wal_autocheckpoint=0;";

@@ -160,8 +160,9 @@ public sealed class MeteredToolCallMeter : IToolCallMeter
     /// <param name="utcNow">The instant.</param>
     internal static string MonthOf(DateTimeOffset utcNow) => utcNow.UtcDateTime.ToString("yyyy-MM", CultureInfo.InvariantCulture);
 
-    // One conditional statement claims the slot, so concurrent calls never pass the limit together; the month's row is
-    // created on first use (the primary key settles a concurrent insert).
+    // One conditional statement claims the slot, so concurrent calls never pass the limit together. The month's row is
+    // created on first use; an INSERT that created nothing means another call created it meanwhile (on PostgreSQL the
+    // INSERT waits for that call's commit), so the claim is tried once more rather than the tier taken as used up.
     private async ValueTask<bool> ClaimFreeSlotAsync(MoneyTx tx, Guid platformId, string month, CancellationToken ct)
     {
         for (var attempt = 0; attempt < 2; attempt++)
@@ -181,11 +182,7 @@ public sealed class MeteredToolCallMeter : IToolCallMeter
 
             var insert = tx.Command("INSERT INTO mcp_free_tier (platform_id, month, settled_free, claimed_free) VALUES (@p, @m, 0, 0) ON CONFLICT DO NOTHING");
             tx.Add(insert, "@p", platformId).Add(insert, "@m", month);
-            if (await tx.CountAsync(insert, ct) == 0)
-            {
-                // The row existed: the tier is used up.
-                break;
-            }
+            await tx.CountAsync(insert, ct);
         }
 
         return false;

@@ -233,6 +233,22 @@ public abstract class MeteredFreeTierTests
         Assert.NotNull(admission.HoldId);
         Assert.Equal("billed", (await host.QueryAsync(db => db.UsageLogs.AsNoTracking().SingleAsync(l => l.PlatformId == pid, Ct))).BillingStatus);
     }
+
+    [Fact]
+    public async Task ConcurrentFirstCallsOfAMonth_AreAllFree_WhileTheTierLasts()
+    {
+        // The month's counter row does not exist yet: every call races to create it. A call whose INSERT lost that race
+        // must still claim a slot (on PostgreSQL it used to be charged: the lost insert was read as "tier used up").
+        await using var host = await HostAsync(1000, new DateTimeOffset(2026, 5, 14, 10, 0, 0, TimeSpan.Zero));
+        var pid = await host.CreatePlatformAsync(walletMicros: 1_000_000);
+        var eu = await host.CreateEndUserAsync(pid);
+        var admissions = await Task.WhenAll(Enumerable.Range(0, 20).Select(i => host.Meter.AdmitAsync(Request(pid, eu, i), Ct).AsTask()));
+
+        var tier = await host.QueryAsync(db => db.McpFreeTier.AsNoTracking().SingleAsync(t => t.PlatformId == pid, Ct));
+        Assert.Equal(20, admissions.Count(a => a.FreeSlot));
+        Assert.Equal(20, tier.ClaimedFree);
+        Assert.Equal(0, await host.QueryAsync(db => db.Holds.CountAsync(h => h.PlatformId == pid, Ct)));
+    }
 }
 
 public sealed class MeteredFreeTierSqliteTests : MeteredFreeTierTests
